@@ -1,0 +1,2 @@
+#include <iostream>
+int main() { std::cout << "qualiclip " << QCI_VERSION << "\n"; return 0; }

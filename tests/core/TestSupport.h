@@ -1,0 +1,52 @@
+// Helpers shared by the core tests: where the conformance oracle lives, temporary folders.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+namespace qc::test {
+
+inline std::filesystem::path oracleDir() { return std::filesystem::path(QCI_ORACLE_DIR); }
+
+inline bool oracleAvailable() {
+    return std::filesystem::exists(oracleDir() / "expected.json") &&
+           std::filesystem::exists(oracleDir() / "tiny_qualiclip.pth");
+}
+
+// Oracle tests skip (and say why) on a machine without ../shared/oracle, but never under CI,
+// where skipping would hide a broken port.
+#define QCI_REQUIRE_ORACLE()                                                                   \
+    do {                                                                                       \
+        if (!::qc::test::oracleAvailable()) {                                                  \
+            if (std::getenv("CI") != nullptr)                                                  \
+                FAIL() << "conformance oracle missing under CI: " << QCI_ORACLE_DIR;           \
+            GTEST_SKIP() << "conformance oracle not found at " << QCI_ORACLE_DIR               \
+                         << " (set -DQCI_ORACLE_DIR=...)";                                     \
+        }                                                                                      \
+    } while (0)
+
+// A fresh temporary folder removed when the test ends.
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "qci-test-XXXXXX").string();
+        path_ = ::mkdtemp(pattern.data());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace qc::test
