@@ -1,2 +1,47 @@
+// qualiclip: the command-line face of the engine. Each subcommand lives in its own file and
+// drives qualiclip_core; nothing here computes a score.
+#include <QCoreApplication>
+#include <QStringList>
+
+#include <cstdio>
+#include <cstring>
 #include <iostream>
-int main() { std::cout << "qualiclip " << QCI_VERSION << "\n"; return 0; }
+
+#include "ScoreCommand.h"
+
+namespace {
+
+const char* kUsage =
+    "Usage: qualiclip <command> [options]\n"
+    "\n"
+    "Image quality with QualiCLIP (Agnolucci et al., arXiv 2403.11176).\n"
+    "\n"
+    "Commands:\n"
+    "  score      score images or folders (qualiclip score --help)\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     show this help\n"
+    "  -v, --version  show the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("qualiclip");
+    QCoreApplication::setApplicationVersion(QCI_VERSION);
+    const QStringList args = QCoreApplication::arguments();
+    const QString command = args.size() > 1 ? args.at(1) : QString();
+    if (command.isEmpty() || command == "-h" || command == "--help" || command == "help") {
+        std::cout << kUsage;
+        return command.isEmpty() ? 2 : 0;
+    }
+    if (command == "-v" || command == "--version") {
+        std::cout << "qualiclip " << QCI_VERSION << "\n";
+        return 0;
+    }
+    QStringList rest = args.mid(1);  // the subcommand name stands where the program name was
+    rest[0] = "qualiclip " + command;
+    if (command == "score") return qc::cli::runScoreCommand(rest);
+    std::cerr << "qualiclip: unknown command '" << command.toStdString() << "'\n\n" << kUsage;
+    return 2;
+}

@@ -1,0 +1,210 @@
+#include "ScoreCommand.h"
+
+#include <QCommandLineParser>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "Errors.h"
+#include "ImageCollector.h"
+#include "ModelLocator.h"
+#include "QualiClipModel.h"
+#include "ResultWriter.h"
+#include "ScoringEngine.h"
+
+namespace qc::cli {
+namespace {
+
+constexpr int kExitOk = 0, kExitSomeFailed = 1, kExitUsage = 2, kExitInterrupted = 130;
+
+std::atomic<bool> g_interrupted{false};
+
+void onInterrupt(int) { g_interrupted.store(true); }
+
+int usageError(const std::string& message) {
+    std::cerr << "qualiclip score: " << message << "\nTry 'qualiclip score --help'.\n";
+    return kExitUsage;
+}
+
+struct ScoreArguments {
+    std::string modelPath;
+    ScoringOptions scoring;
+    OutputFormat format = OutputFormat::Jsonl;
+    std::string outputPath;  // empty: standard output
+    bool recursive = false;
+    int threads = 0;
+    std::vector<std::string> inputs;
+};
+
+void addOptions(QCommandLineParser& parser) {
+    parser.setApplicationDescription(
+        "Scores the quality of images with QualiCLIP. One row per image on standard output "
+        "(or --output), written as soon as the image is done.");
+    parser.addHelpOption();
+    parser.addOptions({
+        {"model", "QualiCLIP checkpoint (default: $QUALICLIP_MODEL, then "
+                  "$XDG_DATA_HOME/qualiclip/models/qualiclip.pth).", "PATH"},
+        {"resize", "native (the reference, default) or long:N (shrink so the long side is at most N).",
+         "POLICY", "native"},
+        {"format", "jsonl (default) or csv.", "FORMAT", "jsonl"},
+        {"output", "Write rows to FILE instead of standard output.", "FILE"},
+        {"recursive", "Descend into sub-folders of folders."},
+        {"dense", "Add the per-position quality map (map_h, map_w, dense_map)."},
+        {"threads", "Compute threads (default: one per core).", "N", "0"},
+        {"max-megapixels", "Refuse images larger than this (default 250).", "MP", "250"},
+    });
+    parser.addPositionalArgument("PATH", "Images or folders.", "PATH...");
+}
+
+// Returns an empty string when the arguments are valid, else the problem.
+std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) {
+    a.modelPath = parser.value("model").toStdString();
+    const auto policy = ResizePolicy::parse(parser.value("resize").toStdString());
+    if (!policy) return "invalid --resize '" + parser.value("resize").toStdString() + "' (native or long:N, N >= 32)";
+    a.scoring.resize = *policy;
+    const QString format = parser.value("format");
+    if (format == "jsonl") a.format = OutputFormat::Jsonl;
+    else if (format == "csv") a.format = OutputFormat::Csv;
+    else return "invalid --format '" + format.toStdString() + "' (jsonl or csv)";
+    a.outputPath = parser.value("output").toStdString();
+    a.recursive = parser.isSet("recursive");
+    a.scoring.dense = parser.isSet("dense");
+    bool ok = false;
+    a.threads = parser.value("threads").toInt(&ok);
+    if (!ok || a.threads < 0 || a.threads > 1024) return "invalid --threads '" + parser.value("threads").toStdString() + "'";
+    const double megapixels = parser.value("max-megapixels").toDouble(&ok);
+    if (!ok || megapixels <= 0) return "invalid --max-megapixels '" + parser.value("max-megapixels").toStdString() + "'";
+    a.scoring.load.maxPixels = static_cast<int64_t>(megapixels * 1e6);
+    for (const QString& p : parser.positionalArguments()) a.inputs.push_back(p.toStdString());
+    if (a.inputs.empty()) return "no images or folders given";
+    return {};
+}
+
+// Progress line on stderr, only when a person is watching a terminal.
+class ProgressLine {
+public:
+    explicit ProgressLine(size_t total) : total_(total), enabled_(isatty(STDERR_FILENO) != 0) {}
+    void update(size_t done) {
+        if (!enabled_) return;
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        const double rate = elapsed > 0 ? done / elapsed : 0;
+        const double left = rate > 0 ? (total_ - done) / rate : 0;
+        std::fprintf(stderr, "\r%zu/%zu images, %.2f img/s, %02d:%02d left   ", done, total_, rate,
+                     static_cast<int>(left) / 60, static_cast<int>(left) % 60);
+        std::fflush(stderr);
+    }
+    void finish() {
+        if (enabled_) std::fputs("\n", stderr);
+    }
+
+private:
+    size_t total_;
+    bool enabled_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+std::shared_ptr<const QualiClipModel> loadModel(const std::string& explicitPath, std::string& error) {
+    const ModelLocation location = locateModel(explicitPath);
+    if (!location.path) {
+        error = explicitPath.empty() ? missingModelMessage(location)
+                                     : "model file '" + explicitPath + "' does not exist";
+        return nullptr;
+    }
+    try {
+        return QualiClipModel::load(*location.path);
+    } catch (const std::exception& e) {
+        error = e.what();
+        return nullptr;
+    }
+}
+
+}  // namespace
+
+int runScoreCommand(const QStringList& arguments) {
+    QCommandLineParser parser;
+    addOptions(parser);
+    if (!parser.parse(arguments)) return usageError(parser.errorText().toStdString());
+    if (parser.isSet("help")) {
+        std::cout << parser.helpText().toStdString();
+        return kExitOk;
+    }
+    ScoreArguments args;
+    if (const std::string problem = parseArguments(parser, args); !problem.empty()) return usageError(problem);
+
+    setComputeThreads(args.threads);
+    std::string modelError;
+    auto model = loadModel(args.modelPath, modelError);
+    if (!model) {
+        std::cerr << "qualiclip score: " << modelError << "\n";
+        return kExitUsage;
+    }
+
+    const CollectedImages collected = collectImages(args.inputs, args.recursive);
+    for (const CollectionProblem& p : collected.problems)
+        std::cerr << "qualiclip score: '" << p.path << "': " << p.reason << "\n";
+
+    // Rows go to FILE.part, renamed when the run completes: an interrupted run never leaves a
+    // file that looks complete.
+    std::ofstream file;
+    const std::string partPath = args.outputPath + ".part";
+    if (!args.outputPath.empty()) {
+        file.open(partPath, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            std::cerr << "qualiclip score: cannot write '" << partPath << "'\n";
+            return kExitUsage;
+        }
+    }
+    std::ostream& out = args.outputPath.empty() ? std::cout : file;
+    ResultWriter writer(out, args.format, model->info().pairs, args.scoring.dense);
+
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    ScoringEngine engine(model, args.scoring);
+    ProgressLine progress(collected.images.size());
+    size_t failed = 0;
+    const size_t done = engine.scoreFiles(
+        collected.images,
+        [&](size_t index, const ImageResult& r) {
+            if (!r.ok()) {
+                ++failed;
+                std::cerr << (isatty(STDERR_FILENO) ? "\n" : "") << "qualiclip score: " << r.error << "\n";
+            }
+            writer.write(r);
+            progress.update(index + 1);
+        },
+        &g_interrupted);
+    progress.finish();
+
+    if (!args.outputPath.empty()) {
+        file.close();
+        if (!file) {
+            std::cerr << "qualiclip score: writing '" << partPath << "' failed (disk full?)\n";
+            return kExitUsage;
+        }
+    }
+    if (g_interrupted.load()) {
+        std::cerr << "qualiclip score: interrupted after " << done << " of " << collected.images.size()
+                  << " images" << (args.outputPath.empty() ? "" : "; partial rows kept in '" + partPath + "'")
+                  << "\n";
+        return kExitInterrupted;
+    }
+    if (!args.outputPath.empty()) {
+        std::error_code ec;
+        std::filesystem::rename(partPath, args.outputPath, ec);
+        if (ec) {
+            std::cerr << "qualiclip score: cannot rename '" << partPath << "' to '" << args.outputPath
+                      << "': " << ec.message() << "\n";
+            return kExitUsage;
+        }
+    }
+    const bool anyFailed = failed > 0 || !collected.problems.empty();
+    return anyFailed ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace qc::cli

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test (GoogleTest + QtTest through CTest).
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/install-deps.sh
+qci_install_deps
+scripts/build.sh
+export QT_QPA_PLATFORM=offscreen
+ctest --test-dir build --output-on-failure --timeout 900 -j"$(nproc)"
