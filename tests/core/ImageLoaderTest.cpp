@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -293,6 +294,20 @@ TEST(ImageLoader, ProgressiveJpegLoadsAndItsTruncationIsCaught) {
         contains(imageError([&] { loadImageRgb8(save(dir, "cut.jpg", cut)); }), "truncated"));
 }
 
+// Segments between scans are skipped whole: an "FF D9" inside one (here a comment) is no EOI.
+TEST(ImageLoader, EndMarkerInsideSegmentBetweenScansDoesNotCount) {
+    TempDir dir;
+    Bytes jpeg = encode(".jpg", noise(64, 80, CV_8UC3), {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+    const Bytes sos = {0xFF, 0xDA};
+    const auto first = std::search(jpeg.begin(), jpeg.end(), sos.begin(), sos.end());
+    const auto second = std::search(first + 2, jpeg.end(), sos.begin(), sos.end());
+    ASSERT_NE(second, jpeg.end());
+    Bytes cut(jpeg.begin(), second);  // everything up to the second scan
+    cut.insert(cut.end(), {0xFF, 0xFE, 0x00, 0x04, 0xFF, 0xD9});  // COM segment holding FF D9
+    const std::string error = imageError([&] { loadImageRgb8(save(dir, "cut.jpg", cut)); });
+    EXPECT_TRUE(contains(error, "truncated JPEG")) << error;
+}
+
 TEST(ImageLoader, JpegWithTrailingDataAfterEndLoads) {
     TempDir dir;
     Bytes jpeg = encode(".jpg", noise(20, 30, CV_8UC3));
@@ -362,6 +377,10 @@ TEST(ImageLoader, HugeHeaderIsRefusedBeforeDecoding) {
     const std::string error = imageError([&] { loadImageRgb8(path); });
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
     EXPECT_EQ(error, path + ": 100000 x 100000 = 10000 MP exceeds the limit of 250 MP");
+    // Refused before the file is read: a 3 GiB (sparse) file would otherwise be read first, or
+    // refused as too large to decode.
+    std::filesystem::resize_file(path, uint64_t(3) << 30);
+    EXPECT_EQ(imageError([&] { loadImageRgb8(path); }), error);
 }
 
 TEST(ImageLoader, MaxPixelsOptionIsRespected) {
