@@ -35,7 +35,8 @@ struct ImageHeaderInfo {
 // (or a format we cannot decode), truncated, larger than maxPixels.
 DecodedImage loadImageRgb8(const std::string& path, const ImageLoadOptions& options = {});
 
-// Reads only the header. Returns nullopt when the format is not recognised from its bytes.
+// Reads only the header. Returns nullopt when the format is not recognised from its bytes;
+// throws ImageError when the file cannot be opened.
 std::optional<ImageHeaderInfo> readImageHeader(const std::string& path);
 
 // True when the file name has an image extension we decode (case-insensitive); used to skip
