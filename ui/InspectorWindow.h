@@ -1,0 +1,93 @@
+// InspectorWindow: the inspector's main window. It assembles the views over one
+// ScoringSession (table, model status panel, problems, progress) and turns menu, toolbar,
+// keyboard and drag-and-drop input into session calls. It holds no scoring logic itself.
+// GUI thread only.
+#pragma once
+
+#include <QMainWindow>
+
+#include <vector>
+
+#include "ImageEntry.h"
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTableView;
+
+namespace qc::ui {
+
+class ModelStatusPanel;
+class ProblemsDock;
+class ScoreFilterProxyModel;
+class ScoringSession;
+class ThumbnailCache;
+
+class InspectorWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit InspectorWindow(QWidget* parent = nullptr);
+    ~InspectorWindow() override;
+
+    ScoringSession* session() const { return session_; }
+    ScoreFilterProxyModel* proxy() const { return proxy_; }
+    QTableView* table() const { return table_; }
+
+    void open(const QStringList& paths);
+    // Starts loading `path`, or, when empty, the model core's ModelLocator finds.
+    void loadModel(const QString& explicitPath);
+    // Nothing is loading, scanning, scoring or making visible thumbnails.
+    bool settled() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createCentralArea();
+    void createStatusBar();
+    void restoreSettings();
+
+    void chooseImages();
+    void chooseFolder();
+    void chooseModel();
+    void updateRecentMenu();
+    void removeSelected();
+    void onModelStateChanged();
+    void onProgressChanged();
+    void onPolicyChosen(int index);
+    void onThumbnailFailed(ImageId id, const QString& message);
+
+    std::vector<ImageId> selectedIds() const;
+
+    ScoringSession* session_;
+    ThumbnailCache* thumbnails_;
+    ScoreFilterProxyModel* proxy_;
+    QTableView* table_ = nullptr;
+    ModelStatusPanel* modelPanel_ = nullptr;
+    ProblemsDock* problems_ = nullptr;
+    QComboBox* policyCombo_ = nullptr;
+    QProgressBar* progressBar_ = nullptr;
+    QLabel* progressLabel_ = nullptr;
+    QLabel* modelLabel_ = nullptr;
+    QLabel* policyLabel_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QStringList searchedForModel_;
+
+    QAction* openImagesAction_ = nullptr;
+    QAction* openFolderAction_ = nullptr;
+    QAction* openModelAction_ = nullptr;
+    QAction* recursiveAction_ = nullptr;
+    QAction* removeAction_ = nullptr;
+    QAction* cancelAction_ = nullptr;
+    QAction* resumeAction_ = nullptr;
+    QAction* quitAction_ = nullptr;
+};
+
+}  // namespace qc::ui

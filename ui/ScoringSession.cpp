@@ -1,0 +1,154 @@
+#include "ScoringSession.h"
+
+#include "ScoreTableModel.h"
+#include "ScoringWorker.h"
+#include "ScoringEngine.h"
+
+namespace qc::ui {
+
+ScoringSession::ScoringSession(QObject* parent)
+    : QObject(parent),
+      table_(new ScoreTableModel(this)),
+      worker_(new ScoringWorker(this)),
+      scanner_(new FolderScanner(this)),
+      loader_(new ModelLoader(this)) {
+    clock_.start();
+    connect(worker_, &ScoringWorker::imageScored, this, &ScoringSession::onScored);
+    connect(worker_, &ScoringWorker::finished, this, &ScoringSession::onWorkerFinished);
+    connect(scanner_, &FolderScanner::scanned, this, &ScoringSession::onScanned);
+    connect(loader_, &ModelLoader::loaded, this, &ScoringSession::onModelLoaded);
+    connect(loader_, &ModelLoader::failed, this, &ScoringSession::onModelFailed);
+}
+
+// The worker (a child) cancels and joins its thread in its own destructor.
+ScoringSession::~ScoringSession() = default;
+
+void ScoringSession::open(const QStringList& paths, bool recursive) {
+    scanner_->scan(paths, recursive);
+}
+
+void ScoringSession::onScanned(const ScannedImages& scanned) {
+    if (!scanned.problems.empty()) Q_EMIT problemsFound(scanned.problems);
+    addEntries(scanned.entries);
+    if (!scoring_ && settled()) Q_EMIT scoringFinished();
+}
+
+std::vector<ImageId> ScoringSession::addEntries(std::vector<ImageEntry> entries) {
+    for (ImageEntry& e : entries) e.state = model_ ? ScoreState::Waiting : ScoreState::NoModel;
+    const int count = int(entries.size());
+    std::vector<ImageId> ids = table_->addImages(std::move(entries));
+    if (model_) queue(ids);
+    Q_EMIT imagesAdded(count);
+    return ids;
+}
+
+void ScoringSession::remove(const std::vector<ImageId>& ids) {
+    progress_.remove(worker_->forget(ids));
+    table_->removeImages(ids);
+    Q_EMIT progressChanged();
+}
+
+void ScoringSession::loadModel(const QString& path) {
+    modelState_ = ModelState::Loading;
+    modelPath_ = path;
+    modelError_.clear();
+    Q_EMIT modelStateChanged();
+    loader_->load(path);
+}
+
+void ScoringSession::onModelLoaded(std::shared_ptr<const qc::QualiClipModel> model, const QString& path) {
+    setModel(std::move(model), path);
+}
+
+void ScoringSession::onModelFailed(const QString& path, const QString& message) {
+    modelPath_ = path;
+    modelError_ = message;
+    // A model that was working stays in use; the message says the new one failed.
+    modelState_ = model_ ? ModelState::Ready : ModelState::Failed;
+    if (model_) modelPath_ = QString::fromStdString(model_->info().path);
+    Q_EMIT modelStateChanged();
+    if (!model_ && settled()) Q_EMIT scoringFinished();
+}
+
+void ScoringSession::setModel(std::shared_ptr<const qc::QualiClipModel> model, const QString& path) {
+    model_ = std::move(model);
+    modelPath_ = path;
+    modelError_.clear();
+    modelState_ = ModelState::Ready;
+    table_->setPairs(model_->info().pairs);
+    Q_EMIT modelStateChanged();
+    restartScoring();
+}
+
+void ScoringSession::setPolicy(const qc::ResizePolicy& policy) {
+    if (policy == policy_) return;
+    policy_ = policy;
+    if (model_) restartScoring();
+}
+
+void ScoringSession::setComputeThreads(int threads) { worker_->setComputeThreads(threads); }
+
+void ScoringSession::restartScoring() {
+    qc::ScoringOptions options;
+    options.resize = policy_;
+    generation_ = worker_->setEngine(model_, options);
+    progress_.reset();
+    table_->clearScores(ScoreState::Waiting);
+    queue(table_->allIds());
+    if (table_->count() == 0) setScoring(false);
+}
+
+void ScoringSession::queue(const std::vector<ImageId>& ids) {
+    if (ids.empty()) return;
+    std::vector<ScoringJob> jobs;
+    jobs.reserve(ids.size());
+    for (ImageId id : ids)
+        if (const ImageEntry* e = table_->entry(id)) jobs.push_back({id, e->path});
+    progress_.add(int(jobs.size()), now());
+    worker_->enqueue(jobs);
+    setScoring(true);
+}
+
+void ScoringSession::onScored(const ScoredImage& scored) {
+    // A result of an older model or policy would mix two scales in one column.
+    if (scored.generation != generation_) return;
+    progress_.recordDone(now());
+    // false: the row was removed meanwhile, and the result is dropped.
+    const bool stored = table_->applyResult(scored.id, scored.result);
+    if (stored && !scored.result.ok())
+        Q_EMIT problemsFound({{QString::fromStdString(scored.result.path), QString::fromStdString(scored.result.error)}});
+    Q_EMIT progressChanged();
+}
+
+void ScoringSession::onWorkerFinished(quint64 jobsSeen) {
+    if (jobsSeen == worker_->enqueuedCount()) setScoring(false);
+}
+
+void ScoringSession::cancel() {
+    if (!model_) return;
+    progress_.remove(worker_->cancel());
+    table_->setWaitingState(ScoreState::Cancelled);
+    setScoring(false);
+}
+
+void ScoringSession::scoreUnscored() {
+    if (!model_ || scoring_) return;
+    std::vector<ImageId> ids;
+    for (int row = 0; row < table_->count(); ++row)
+        if (table_->entryAt(row).state == ScoreState::Cancelled) ids.push_back(table_->entryAt(row).id);
+    table_->setState(ids, ScoreState::Waiting);
+    queue(ids);
+}
+
+void ScoringSession::setScoring(bool scoring) {
+    const bool finished = scoring_ && !scoring;
+    scoring_ = scoring;
+    Q_EMIT progressChanged();
+    if (finished) Q_EMIT scoringFinished();
+}
+
+bool ScoringSession::settled() const {
+    return !scoring_ && !scanner_->scanning() && !loader_->loading();
+}
+
+}  // namespace qc::ui

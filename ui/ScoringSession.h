@@ -1,0 +1,104 @@
+// ScoringSession: the inspector's state apart from its widgets. It owns the opened images
+// (ScoreTableModel), the model in use, the resize policy and the ScoringWorker, and keeps them
+// consistent: new images are queued for scoring, results land in their rows by id (late ones
+// for removed rows or for an older model/policy are dropped), and a change of model or policy
+// clears every score and rescores, so one column never mixes scores of two policies.
+//
+// GUI thread only.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+#include "FolderScanner.h"
+#include "ImageEntry.h"
+#include "ModelLoader.h"
+#include "ResizePolicy.h"
+#include "ScoringProgress.h"
+
+namespace qc {
+class QualiClipModel;
+}
+
+namespace qc::ui {
+
+class ScoreTableModel;
+class ScoringWorker;
+struct ScoredImage;
+
+enum class ModelState { None, Loading, Ready, Failed };
+
+class ScoringSession : public QObject {
+    Q_OBJECT
+public:
+    explicit ScoringSession(QObject* parent = nullptr);
+    ~ScoringSession() override;
+
+    ScoreTableModel* table() const { return table_; }
+
+    // Lists files and folders (scanned off the GUI thread) and queues them.
+    void open(const QStringList& paths, bool recursive);
+    // Adds already scanned entries at once and queues them (tests, and open()'s second half).
+    std::vector<ImageId> addEntries(std::vector<ImageEntry> entries);
+    void remove(const std::vector<ImageId>& ids);
+
+    void loadModel(const QString& path);  // off the GUI thread
+    void setModel(std::shared_ptr<const qc::QualiClipModel> model, const QString& path);
+    // The model named by the user cannot be used; the message names the file and the reason.
+    void setModelError(const QString& path, const QString& message) { onModelFailed(path, message); }
+    ModelState modelState() const { return modelState_; }
+    QString modelPath() const { return modelPath_; }
+    QString modelError() const { return modelError_; }
+    bool hasModel() const { return model_ != nullptr; }
+
+    void setPolicy(const qc::ResizePolicy& policy);
+    qc::ResizePolicy policy() const { return policy_; }
+    void setComputeThreads(int threads);
+
+    void cancel();
+    void scoreUnscored();  // after a cancel: queue what is still without a score
+
+    bool scoring() const { return scoring_; }
+    bool scanning() const { return scanner_->scanning(); }
+    // Nothing running: no scan, no model load, no image waiting for the worker.
+    bool settled() const;
+    const ScoringProgress& progress() const { return progress_; }
+
+Q_SIGNALS:
+    void modelStateChanged();
+    void problemsFound(const std::vector<qc::ui::OpenProblem>& problems);
+    void imagesAdded(int count);
+    void progressChanged();
+    void scoringFinished();
+
+private:
+    void onScanned(const ScannedImages& scanned);
+    void onScored(const ScoredImage& scored);
+    void onWorkerFinished(quint64 jobsSeen);
+    void onModelLoaded(std::shared_ptr<const qc::QualiClipModel> model, const QString& path);
+    void onModelFailed(const QString& path, const QString& message);
+    void restartScoring();
+    void queue(const std::vector<ImageId>& ids);
+    void setScoring(bool scoring);
+    double now() const { return clock_.elapsed() / 1000.0; }
+
+    ScoreTableModel* table_;
+    ScoringWorker* worker_;
+    FolderScanner* scanner_;
+    ModelLoader* loader_;
+    std::shared_ptr<const qc::QualiClipModel> model_;
+    QString modelPath_, modelError_;
+    ModelState modelState_ = ModelState::None;
+    qc::ResizePolicy policy_ = qc::ResizePolicy::longSide(1024);
+    quint64 generation_ = 0;  // the worker's, for the model and policy in force
+    bool scoring_ = false;
+    ScoringProgress progress_;
+    QElapsedTimer clock_;
+};
+
+}  // namespace qc::ui
