@@ -7,6 +7,9 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
+#include <QSet>
+#include <QItemSelection>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
@@ -17,6 +20,9 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
+#include "FullScreenViewer.h"
 #include "InspectorSettings.h"
 #include "ModelLocator.h"
 #include "ModelStatusPanel.h"
@@ -50,6 +56,7 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     proxy_->setSourceModel(session_->table());
 
     createActions();
+    createCullingActions();
     createMenus();
     createToolBar();
     createCentralArea();
@@ -60,6 +67,11 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     connect(session_, &ScoringSession::problemsFound, problems_, &ProblemsDock::add);
     connect(thumbnails_, &ThumbnailCache::thumbnailFailed, this, &InspectorWindow::onThumbnailFailed);
     connect(modelPanel_, &ModelStatusPanel::openModelRequested, this, &InspectorWindow::chooseModel);
+    connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this, &InspectorWindow::onCurrentChanged);
+    connect(session_->table(), &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
+        const int row = session_->table()->rowOf(currentId());
+        if (row >= from.row() && row <= to.row()) refreshCurrentViews();
+    });
 
     restoreSettings();
     onModelStateChanged();
@@ -100,6 +112,45 @@ void InspectorWindow::createActions() {
     connect(quitAction_, &QAction::triggered, this, &QWidget::close);
 }
 
+QAction* InspectorWindow::addShortcutAction(const QString& text, const QList<QKeySequence>& keys) {
+    auto* action = new QAction(text, this);
+    action->setShortcuts(keys);
+    addAction(action);  // active even when no menu shows it
+    cullingActions_ << action;
+    return action;
+}
+
+void InspectorWindow::createCullingActions() {
+    // Lightroom's keys, which photographers already know.
+    connect(addShortcutAction(QStringLiteral("&Pick"), {Qt::Key_P}), &QAction::triggered, this,
+            [this] { applyFlag(CullFlag::Pick); });
+    connect(addShortcutAction(QStringLiteral("&Reject"), {Qt::Key_X}), &QAction::triggered, this,
+            [this] { applyFlag(CullFlag::Reject); });
+    connect(addShortcutAction(QStringLiteral("&Unflag"), {Qt::Key_U}), &QAction::triggered, this,
+            [this] { applyFlag(CullFlag::None); });
+    for (int stars = 0; stars <= 5; ++stars) {
+        const QString text = stars == 0 ? QStringLiteral("No Rating") : QStringLiteral("Rate %1").arg(QString(stars, QChar(0x2605)));
+        connect(addShortcutAction(text, {QKeySequence(Qt::Key_0 + stars)}), &QAction::triggered, this,
+                [this, stars] { applyStars(stars); });
+    }
+    connect(addShortcutAction(QStringLiteral("&Previous Image"), {Qt::Key_Left}), &QAction::triggered, this,
+            [this] { moveCurrent(-1); });
+    connect(addShortcutAction(QStringLiteral("&Next Image"), {Qt::Key_Right}), &QAction::triggered, this,
+            [this] { moveCurrent(1); });
+    connect(addShortcutAction(QStringLiteral("&First Image"), {Qt::Key_Home}), &QAction::triggered, this,
+            [this] { moveToEnd(false); });
+    connect(addShortcutAction(QStringLiteral("&Last Image"), {Qt::Key_End}), &QAction::triggered, this,
+            [this] { moveToEnd(true); });
+    fullScreenAction_ = addShortcutAction(QStringLiteral("&Full-screen Viewer"), {Qt::Key_F, Qt::Key_Space});
+    fullScreenAction_->setCheckable(true);
+    connect(fullScreenAction_, &QAction::triggered, this, &InspectorWindow::toggleFullScreen);
+
+    selectBelowAction_ = new QAction(QStringLiteral("&Select All Below Score\u2026"), this);
+    connect(selectBelowAction_, &QAction::triggered, this, &InspectorWindow::askSelectBelow);
+    rejectBelowAction_ = new QAction(QStringLiteral("Re&ject All Below Score\u2026"), this);
+    connect(rejectBelowAction_, &QAction::triggered, this, &InspectorWindow::askRejectBelow);
+}
+
 void InspectorWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
     file->addAction(openImagesAction_);
@@ -112,6 +163,18 @@ void InspectorWindow::createMenus() {
     file->addAction(removeAction_);
     file->addSeparator();
     file->addAction(quitAction_);
+
+    QMenu* cull = menuBar()->addMenu(QStringLiteral("&Cull"));
+    for (int i = 0; i < 9; ++i) {
+        cull->addAction(cullingActions_[i]);
+        if (i == 2) cull->addSeparator();
+    }
+    cull->addSeparator();
+    cull->addAction(selectBelowAction_);
+    cull->addAction(rejectBelowAction_);
+
+    QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+    for (int i = 9; i < cullingActions_.size(); ++i) view->addAction(cullingActions_[i]);
 
     QMenu* scoring = menuBar()->addMenu(QStringLiteral("&Scoring"));
     scoring->addAction(cancelAction_);
@@ -135,6 +198,25 @@ void InspectorWindow::createToolBar() {
     bar->addWidget(policyCombo_);
     bar->addSeparator();
     bar->addAction(cancelAction_);
+
+    bar->addSeparator();
+    bar->addWidget(new QLabel(QStringLiteral(" Show: "), bar));
+    flagFilterCombo_ = new QComboBox(bar);
+    flagFilterCombo_->addItem(QStringLiteral("All"), int(FlagFilter::All));
+    flagFilterCombo_->addItem(QStringLiteral("Picks"), int(FlagFilter::Picked));
+    flagFilterCombo_->addItem(QStringLiteral("Rejects"), int(FlagFilter::Rejected));
+    flagFilterCombo_->addItem(QStringLiteral("Unflagged"), int(FlagFilter::Unflagged));
+    flagFilterCombo_->addItem(QStringLiteral("Not rejected"), int(FlagFilter::NotRejected));
+    connect(flagFilterCombo_, &QComboBox::activated, this,
+            [this] { proxy_->setFlagFilter(FlagFilter(flagFilterCombo_->currentData().toInt())); });
+    bar->addWidget(flagFilterCombo_);
+    starsFilterCombo_ = new QComboBox(bar);
+    starsFilterCombo_->addItem(QStringLiteral("Any rating"), 0);
+    for (int stars = 1; stars <= 5; ++stars)
+        starsFilterCombo_->addItem(QStringLiteral("\u2265 %1").arg(QString(stars, QChar(0x2605))), stars);
+    connect(starsFilterCombo_, &QComboBox::activated, this,
+            [this] { proxy_->setMinimumStars(starsFilterCombo_->currentData().toInt()); });
+    bar->addWidget(starsFilterCombo_);
 }
 
 void InspectorWindow::createCentralArea() {
@@ -267,9 +349,96 @@ void InspectorWindow::updateRecentMenu() {
 
 std::vector<ImageId> InspectorWindow::selectedIds() const {
     std::vector<ImageId> ids;
-    for (const QModelIndex& index : table_->selectionModel()->selectedRows())
-        ids.push_back(index.data(ScoreTableModel::IdRole).value<ImageId>());
+    QSet<int> rows;  // a grid selects one cell per row, the table whole rows
+    for (const QModelIndex& index : table_->selectionModel()->selectedIndexes())
+        if (!rows.contains(index.row())) {
+            rows.insert(index.row());
+            ids.push_back(index.data(ScoreTableModel::IdRole).value<ImageId>());
+        }
+    if (ids.empty() && currentId() != 0) ids.push_back(currentId());
     return ids;
+}
+
+ImageId InspectorWindow::currentId() const {
+    const QModelIndex current = table_->selectionModel()->currentIndex();
+    return current.isValid() ? current.data(ScoreTableModel::IdRole).value<ImageId>() : 0;
+}
+
+void InspectorWindow::applyFlag(CullFlag flag) {
+    for (ImageId id : selectedIds()) session_->table()->setFlag(id, flag);
+}
+
+void InspectorWindow::applyStars(int stars) {
+    for (ImageId id : selectedIds()) session_->table()->setStars(id, stars);
+}
+
+void InspectorWindow::moveCurrent(int delta) {
+    const int rows = proxy_->rowCount();
+    if (rows == 0) return;
+    const QModelIndex current = table_->selectionModel()->currentIndex();
+    const int row = current.isValid() ? std::clamp(current.row() + delta, 0, rows - 1) : 0;
+    table_->selectionModel()->setCurrentIndex(proxy_->index(row, ScoreTableModel::FileColumn),
+                                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void InspectorWindow::moveToEnd(bool last) {
+    const int rows = proxy_->rowCount();
+    if (rows == 0) return;
+    table_->selectionModel()->setCurrentIndex(proxy_->index(last ? rows - 1 : 0, ScoreTableModel::FileColumn),
+                                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void InspectorWindow::selectBelow(double threshold) {
+    QItemSelection selection;
+    for (int row = 0; row < proxy_->rowCount(); ++row) {
+        const QVariant score = proxy_->index(row, 0).data(ScoreTableModel::ScoreRole);
+        if (score.isValid() && score.toDouble() < threshold)
+            selection.select(proxy_->index(row, 0), proxy_->index(row, proxy_->columnCount() - 1));
+    }
+    table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+void InspectorWindow::rejectBelow(double threshold) {
+    for (ImageId id : session_->table()->idsScoredBelow(threshold)) session_->table()->setFlag(id, CullFlag::Reject);
+}
+
+void InspectorWindow::askSelectBelow() {
+    bool ok = false;
+    const double s = QInputDialog::getDouble(this, QStringLiteral("Select All Below Score"),
+                                             QStringLiteral("Select the shown images scored below:"), 0.5, 0, 1, 3, &ok);
+    if (ok) selectBelow(s);
+}
+
+void InspectorWindow::askRejectBelow() {
+    bool ok = false;
+    const double s = QInputDialog::getDouble(this, QStringLiteral("Reject All Below Score"),
+                                             QStringLiteral("Flag as rejected every image scored below:"), 0.4, 0, 1, 3, &ok);
+    if (ok) rejectBelow(s);
+}
+
+void InspectorWindow::toggleFullScreen() {
+    if (fullScreen_ && fullScreen_->isVisible()) {
+        fullScreen_->close();
+        return;
+    }
+    if (currentId() == 0) moveToEnd(false);
+    if (currentId() == 0) return;
+    if (!fullScreen_) {
+        fullScreen_ = new FullScreenViewer(this);
+        fullScreen_->addActions(cullingActions_);
+        connect(fullScreen_, &FullScreenViewer::closed, this, [this] { fullScreenAction_->setChecked(false); });
+    }
+    fullScreenAction_->setChecked(true);
+    refreshCurrentViews();
+    fullScreen_->showFullScreen();
+}
+
+void InspectorWindow::onCurrentChanged() { refreshCurrentViews(); }
+
+void InspectorWindow::refreshCurrentViews() {
+    const ImageEntry* e = session_->table()->entry(currentId());
+    if (!e) return;
+    if (fullScreen_ && fullScreen_->isVisible()) fullScreen_->showEntry(*e);
 }
 
 void InspectorWindow::removeSelected() { session_->remove(selectedIds()); }

@@ -19,6 +19,7 @@ class QTableView;
 
 namespace qc::ui {
 
+class FullScreenViewer;
 class ModelStatusPanel;
 class ProblemsDock;
 class ScoreFilterProxyModel;
@@ -41,6 +42,13 @@ public:
     // Nothing is loading, scanning, scoring or making visible thumbnails.
     bool settled() const;
 
+    // Culling, on the selected images (or the current one).
+    void applyFlag(CullFlag flag);
+    void applyStars(int stars);
+    void selectBelow(double threshold);
+    void rejectBelow(double threshold);
+    ImageId currentId() const;  // 0 when none
+
 protected:
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -48,6 +56,8 @@ protected:
 
 private:
     void createActions();
+    void createCullingActions();
+    QAction* addShortcutAction(const QString& text, const QList<QKeySequence>& keys);
     void createMenus();
     void createToolBar();
     void createCentralArea();
@@ -64,6 +74,14 @@ private:
     void onPolicyChosen(int index);
     void onThumbnailFailed(ImageId id, const QString& message);
 
+    void moveCurrent(int delta);
+    void moveToEnd(bool last);
+    void toggleFullScreen();
+    void askSelectBelow();
+    void askRejectBelow();
+    void onCurrentChanged();
+    void refreshCurrentViews();
+
     std::vector<ImageId> selectedIds() const;
 
     ScoringSession* session_;
@@ -73,6 +91,10 @@ private:
     ModelStatusPanel* modelPanel_ = nullptr;
     ProblemsDock* problems_ = nullptr;
     QComboBox* policyCombo_ = nullptr;
+    QComboBox* flagFilterCombo_ = nullptr;
+    QComboBox* starsFilterCombo_ = nullptr;
+    FullScreenViewer* fullScreen_ = nullptr;
+    QList<QAction*> cullingActions_;  // also active in the full-screen viewer
     QProgressBar* progressBar_ = nullptr;
     QLabel* progressLabel_ = nullptr;
     QLabel* modelLabel_ = nullptr;
@@ -88,6 +110,9 @@ private:
     QAction* cancelAction_ = nullptr;
     QAction* resumeAction_ = nullptr;
     QAction* quitAction_ = nullptr;
+    QAction* fullScreenAction_ = nullptr;
+    QAction* selectBelowAction_ = nullptr;
+    QAction* rejectBelowAction_ = nullptr;
 };
 
 }  // namespace qc::ui
