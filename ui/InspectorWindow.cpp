@@ -15,6 +15,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -23,6 +24,7 @@
 #include <algorithm>
 
 #include "FullScreenViewer.h"
+#include "ImageDetailPanel.h"
 #include "InspectorSettings.h"
 #include "ModelLocator.h"
 #include "ModelStatusPanel.h"
@@ -242,12 +244,19 @@ void InspectorWindow::createCentralArea() {
     connect(table_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
             [](int column, Qt::SortOrder order) { InspectorSettings().setSort(column, order); });
 
+    detail_ = new ImageDetailPanel(this);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(table_);
+    split->addWidget(detail_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+
     modelPanel_ = new ModelStatusPanel(this);
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(modelPanel_);
-    layout->addWidget(table_, 1);
+    layout->addWidget(split, 1);
     setCentralWidget(central);
 
     problems_ = new ProblemsDock(this);
@@ -437,7 +446,11 @@ void InspectorWindow::onCurrentChanged() { refreshCurrentViews(); }
 
 void InspectorWindow::refreshCurrentViews() {
     const ImageEntry* e = session_->table()->entry(currentId());
-    if (!e) return;
+    if (!e) {
+        detail_->clear();
+        return;
+    }
+    detail_->showEntry(*e);
     if (fullScreen_ && fullScreen_->isVisible()) fullScreen_->showEntry(*e);
 }
 
@@ -446,6 +459,7 @@ void InspectorWindow::removeSelected() { session_->remove(selectedIds()); }
 void InspectorWindow::onModelStateChanged() {
     const ModelState state = session_->modelState();
     modelPanel_->showState(state, session_->modelPath(), session_->modelError(), searchedForModel_);
+    detail_->setPairs(session_->table()->pairs());
     if (state == ModelState::Ready) {
         modelLabel_->setText(QStringLiteral("Model: %1").arg(QFileInfo(session_->modelPath()).fileName()));
         modelLabel_->setToolTip(session_->modelPath());

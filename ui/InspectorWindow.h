@@ -20,6 +20,7 @@ class QTableView;
 namespace qc::ui {
 
 class FullScreenViewer;
+class ImageDetailPanel;
 class ModelStatusPanel;
 class ProblemsDock;
 class ScoreFilterProxyModel;
@@ -35,6 +36,7 @@ public:
     ScoringSession* session() const { return session_; }
     ScoreFilterProxyModel* proxy() const { return proxy_; }
     QTableView* table() const { return table_; }
+    ImageDetailPanel* detailPanel() const { return detail_; }
 
     void open(const QStringList& paths);
     // Starts loading `path`, or, when empty, the model core's ModelLocator finds.
@@ -94,6 +96,7 @@ private:
     QComboBox* flagFilterCombo_ = nullptr;
     QComboBox* starsFilterCombo_ = nullptr;
     FullScreenViewer* fullScreen_ = nullptr;
+    ImageDetailPanel* detail_ = nullptr;
     QList<QAction*> cullingActions_;  // also active in the full-screen viewer
     QProgressBar* progressBar_ = nullptr;
     QLabel* progressLabel_ = nullptr;
