@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "ComputeEnvironment.h"
 #include "ScoreCommand.h"
 
 namespace {
@@ -26,6 +27,7 @@ const char* kUsage =
 }  // namespace
 
 int main(int argc, char** argv) {
+    qc::prepareComputeEnvironment(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("qualiclip");
     QCoreApplication::setApplicationVersion(QCI_VERSION);

@@ -14,6 +14,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "ComputeEnvironment.h"
 #include "QualiClipModel.h"
 #include "RandomCheckpoint.h"
 #include "TorchBenchmark.h"
@@ -53,6 +54,7 @@ int runChild(const char* self, int width, int height, int repeats, int threads) 
 }  // namespace
 
 int main(int argc, char** argv) {
+    qc::prepareComputeEnvironment(argv);
     int width = 0, height = 0, repeats = 0, threads = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--size")) std::sscanf(argv[i + 1], "%dx%d", &width, &height);

@@ -15,7 +15,7 @@
 namespace qc {
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;  // keeps the order the program wrote
 
 struct RunResult {
     int exitCode = -1;
