@@ -4,6 +4,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -18,6 +19,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -30,6 +32,7 @@
 #include "ModelStatusPanel.h"
 #include "ProblemsDock.h"
 #include "ScoreFilterProxyModel.h"
+#include "ScoreHistogram.h"
 #include "ScoreTableModel.h"
 #include "ScoringSession.h"
 #include "ThumbnailCache.h"
@@ -67,6 +70,12 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     connect(session_, &ScoringSession::modelStateChanged, this, &InspectorWindow::onModelStateChanged);
     connect(session_, &ScoringSession::progressChanged, this, &InspectorWindow::onProgressChanged);
     connect(session_, &ScoringSession::problemsFound, problems_, &ProblemsDock::add);
+    auto selectFirstIfNone = [this] {
+        if (currentId() == 0) moveToEnd(false);
+        refreshCurrentViews();
+    };
+    connect(session_, &ScoringSession::imagesAdded, this, selectFirstIfNone);
+    connect(proxy_, &QAbstractItemModel::modelReset, this, selectFirstIfNone);
     connect(thumbnails_, &ThumbnailCache::thumbnailFailed, this, &InspectorWindow::onThumbnailFailed);
     connect(modelPanel_, &ModelStatusPanel::openModelRequested, this, &InspectorWindow::chooseModel);
     connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this, &InspectorWindow::onCurrentChanged);
@@ -259,9 +268,28 @@ void InspectorWindow::createCentralArea() {
     layout->addWidget(split, 1);
     setCentralWidget(central);
 
+    histogram_ = new ScoreHistogram(this);
+    auto* histogramDock = new QDockWidget(QStringLiteral("Score Histogram"), this);
+    histogramDock->setObjectName(QStringLiteral("histogramDock"));
+    histogramDock->setWidget(histogram_);
+    addDockWidget(Qt::BottomDockWidgetArea, histogramDock);
     problems_ = new ProblemsDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, problems_);
+    splitDockWidget(histogramDock, problems_, Qt::Horizontal);
+    resizeDocks({histogramDock}, {230}, Qt::Vertical);
+    resizeDocks({histogramDock, problems_}, {700, 500}, Qt::Horizontal);
     problems_->hide();
+
+    // Scores can arrive hundreds of times a second: the histogram is redrawn at most every 150 ms.
+    histogramTimer_ = new QTimer(this);
+    histogramTimer_->setSingleShot(true);
+    histogramTimer_->setInterval(150);
+    connect(histogramTimer_, &QTimer::timeout, this, &InspectorWindow::refreshHistogram);
+    auto later = [this] { if (!histogramTimer_->isActive()) histogramTimer_->start(); };
+    connect(session_->table(), &ScoreTableModel::scoresChanged, this, later);
+    connect(proxy_, &ScoreFilterProxyModel::filterChanged, this, later);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, later);
+    connect(histogram_, &ScoreHistogram::rangeSelected, proxy_, &ScoreFilterProxyModel::setScoreRange);
 }
 
 void InspectorWindow::createStatusBar() {
@@ -444,6 +472,34 @@ void InspectorWindow::toggleFullScreen() {
 
 void InspectorWindow::onCurrentChanged() { refreshCurrentViews(); }
 
+void InspectorWindow::refreshHistogram() {
+    std::vector<double> highlighted;
+    QString name;
+    const std::vector<ImageId> selected = selectedIds();
+    auto addScore = [&highlighted](const QModelIndex& index) {
+        const QVariant score = index.data(ScoreTableModel::ScoreRole);
+        if (score.isValid()) highlighted.push_back(score.toDouble());
+    };
+    if (selected.size() > 1) {
+        for (ImageId id : selected)
+            if (const ImageEntry* e = session_->table()->entry(id); e && e->hasScore()) highlighted.push_back(e->score);
+        name = QStringLiteral("Selected");
+    } else if (proxy_->isFiltering()) {
+        for (int row = 0; row < proxy_->rowCount(); ++row) addScore(proxy_->index(row, 0));
+        name = QStringLiteral("Shown by the filter");
+    }
+    histogram_->setScores(session_->table()->scores(), highlighted, name);
+}
+
+void InspectorWindow::sizePairColumns() {
+    // Pair headers ("High-resolution / Low-resolution image") are long; size the columns to them.
+    const QFontMetrics metrics(table_->horizontalHeader()->font());
+    const ScoreTableModel* model = session_->table();
+    for (int column = ScoreTableModel::FirstPairColumn; column < model->sizeColumn(); ++column)
+        table_->horizontalHeader()->resizeSection(
+            column, metrics.horizontalAdvance(model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString()) + 24);
+}
+
 void InspectorWindow::refreshCurrentViews() {
     const ImageEntry* e = session_->table()->entry(currentId());
     if (!e) {
@@ -460,6 +516,7 @@ void InspectorWindow::onModelStateChanged() {
     const ModelState state = session_->modelState();
     modelPanel_->showState(state, session_->modelPath(), session_->modelError(), searchedForModel_);
     detail_->setPairs(session_->table()->pairs());
+    sizePairColumns();
     if (state == ModelState::Ready) {
         modelLabel_->setText(QStringLiteral("Model: %1").arg(QFileInfo(session_->modelPath()).fileName()));
         modelLabel_->setToolTip(session_->modelPath());

@@ -16,11 +16,13 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QTableView;
+class QTimer;
 
 namespace qc::ui {
 
 class FullScreenViewer;
 class ImageDetailPanel;
+class ScoreHistogram;
 class ModelStatusPanel;
 class ProblemsDock;
 class ScoreFilterProxyModel;
@@ -37,6 +39,7 @@ public:
     ScoreFilterProxyModel* proxy() const { return proxy_; }
     QTableView* table() const { return table_; }
     ImageDetailPanel* detailPanel() const { return detail_; }
+    ScoreHistogram* histogram() const { return histogram_; }
 
     void open(const QStringList& paths);
     // Starts loading `path`, or, when empty, the model core's ModelLocator finds.
@@ -83,6 +86,8 @@ private:
     void askRejectBelow();
     void onCurrentChanged();
     void refreshCurrentViews();
+    void refreshHistogram();
+    void sizePairColumns();
 
     std::vector<ImageId> selectedIds() const;
 
@@ -97,6 +102,8 @@ private:
     QComboBox* starsFilterCombo_ = nullptr;
     FullScreenViewer* fullScreen_ = nullptr;
     ImageDetailPanel* detail_ = nullptr;
+    ScoreHistogram* histogram_ = nullptr;
+    QTimer* histogramTimer_ = nullptr;
     QList<QAction*> cullingActions_;  // also active in the full-screen viewer
     QProgressBar* progressBar_ = nullptr;
     QLabel* progressLabel_ = nullptr;

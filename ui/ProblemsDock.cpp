@@ -20,6 +20,10 @@ ProblemsDock::ProblemsDock(QWidget* parent)
 void ProblemsDock::add(const std::vector<OpenProblem>& problems) {
     if (problems.empty()) return;
     for (const OpenProblem& p : problems) {
+        // The scorer and the thumbnailer may both report one bad file.
+        const QString key = p.path + '\n' + p.reason;
+        if (seen_.contains(key)) continue;
+        seen_.insert(key);
         auto* item = new QTreeWidgetItem(list_, {p.path, p.reason});
         item->setToolTip(0, p.path);
         item->setToolTip(1, p.reason);
@@ -30,6 +34,7 @@ void ProblemsDock::add(const std::vector<OpenProblem>& problems) {
 
 void ProblemsDock::clear() {
     list_->clear();
+    seen_.clear();
     setWindowTitle(QStringLiteral("Problems"));
 }
 

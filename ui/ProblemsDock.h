@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QDockWidget>
+#include <QSet>
 
 #include <vector>
 
@@ -23,6 +24,7 @@ public:
 
 private:
     QTreeWidget* list_;
+    QSet<QString> seen_;
 };
 
 }  // namespace qc::ui

@@ -12,7 +12,7 @@ QColor scoreColor(double score) {
 }
 
 QColor scoreTextColor(double score) {
-    return scoreColor(score).darker(170);
+    return scoreColor(score).darker(230);
 }
 
 }  // namespace qc::ui

@@ -50,6 +50,12 @@ ScoreTableModel::ScoreTableModel(QObject* parent)
     : QAbstractTableModel(parent), pairs_(qc::promptPairsFor(7)) {}
 
 void ScoreTableModel::setPairs(std::vector<qc::PromptPair> pairs) {
+    if (pairs.size() == pairs_.size()) {
+        // Same columns, new names: keep the views' selection and current image.
+        pairs_ = std::move(pairs);
+        Q_EMIT headerDataChanged(Qt::Horizontal, FirstPairColumn, sizeColumn() - 1);
+        return;
+    }
     beginResetModel();
     pairs_ = std::move(pairs);
     endResetModel();
