@@ -12,11 +12,14 @@
 #include <QSet>
 #include <QItemSelection>
 #include <QHeaderView>
+#include <QActionGroup>
 #include <QLabel>
+#include <QListView>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
@@ -26,6 +29,7 @@
 #include <algorithm>
 
 #include "FullScreenViewer.h"
+#include "GridTileDelegate.h"
 #include "ImageDetailPanel.h"
 #include "InspectorSettings.h"
 #include "ModelLocator.h"
@@ -156,6 +160,18 @@ void InspectorWindow::createCullingActions() {
     fullScreenAction_->setCheckable(true);
     connect(fullScreenAction_, &QAction::triggered, this, &InspectorWindow::toggleFullScreen);
 
+    tableViewAction_ = new QAction(QStringLiteral("&Table"), this);
+    tableViewAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
+    gridViewAction_ = new QAction(QStringLiteral("&Grid"), this);
+    gridViewAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+2")));
+    auto* views = new QActionGroup(this);
+    for (QAction* a : {tableViewAction_, gridViewAction_}) {
+        a->setCheckable(true);
+        views->addAction(a);
+    }
+    tableViewAction_->setChecked(true);
+    connect(gridViewAction_, &QAction::toggled, this, &InspectorWindow::showGrid);
+
     selectBelowAction_ = new QAction(QStringLiteral("&Select All Below Score\u2026"), this);
     connect(selectBelowAction_, &QAction::triggered, this, &InspectorWindow::askSelectBelow);
     rejectBelowAction_ = new QAction(QStringLiteral("Re&ject All Below Score\u2026"), this);
@@ -185,6 +201,9 @@ void InspectorWindow::createMenus() {
     cull->addAction(rejectBelowAction_);
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+    view->addAction(tableViewAction_);
+    view->addAction(gridViewAction_);
+    view->addSeparator();
     for (int i = 9; i < cullingActions_.size(); ++i) view->addAction(cullingActions_[i]);
 
     QMenu* scoring = menuBar()->addMenu(QStringLiteral("&Scoring"));
@@ -210,6 +229,9 @@ void InspectorWindow::createToolBar() {
     bar->addSeparator();
     bar->addAction(cancelAction_);
 
+    bar->addSeparator();
+    bar->addAction(tableViewAction_);
+    bar->addAction(gridViewAction_);
     bar->addSeparator();
     bar->addWidget(new QLabel(QStringLiteral(" Show: "), bar));
     flagFilterCombo_ = new QComboBox(bar);
@@ -253,9 +275,27 @@ void InspectorWindow::createCentralArea() {
     connect(table_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
             [](int column, Qt::SortOrder order) { InspectorSettings().setSort(column, order); });
 
+    grid_ = new QListView(this);
+    grid_->setModel(proxy_);
+    grid_->setModelColumn(ScoreTableModel::FileColumn);
+    grid_->setItemDelegate(new GridTileDelegate(grid_));
+    grid_->setViewMode(QListView::IconMode);
+    grid_->setResizeMode(QListView::Adjust);
+    grid_->setMovement(QListView::Static);
+    grid_->setUniformItemSizes(true);  // never measures thousands of tiles
+    grid_->setLayoutMode(QListView::Batched);
+    grid_->setSpacing(4);
+    grid_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    grid_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // One selection for both views: switching keeps the selection and the current image.
+    grid_->setSelectionModel(table_->selectionModel());
+    listStack_ = new QStackedWidget(this);
+    listStack_->addWidget(table_);
+    listStack_->addWidget(grid_);
+
     detail_ = new ImageDetailPanel(this);
     auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(table_);
+    split->addWidget(listStack_);
     split->addWidget(detail_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
@@ -468,6 +508,14 @@ void InspectorWindow::toggleFullScreen() {
     fullScreenAction_->setChecked(true);
     refreshCurrentViews();
     fullScreen_->showFullScreen();
+}
+
+void InspectorWindow::showGrid(bool grid) {
+    QAbstractItemView* view = grid ? static_cast<QAbstractItemView*>(grid_) : table_;
+    listStack_->setCurrentWidget(view);
+    gridViewAction_->setChecked(grid);
+    view->setFocus();
+    if (currentId() != 0) view->scrollTo(view->selectionModel()->currentIndex());
 }
 
 void InspectorWindow::onCurrentChanged() { refreshCurrentViews(); }

@@ -15,6 +15,8 @@ class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QListView;
+class QStackedWidget;
 class QTableView;
 class QTimer;
 
@@ -38,6 +40,8 @@ public:
     ScoringSession* session() const { return session_; }
     ScoreFilterProxyModel* proxy() const { return proxy_; }
     QTableView* table() const { return table_; }
+    QListView* grid() const { return grid_; }
+    void showGrid(bool grid);
     ImageDetailPanel* detailPanel() const { return detail_; }
     ScoreHistogram* histogram() const { return histogram_; }
 
@@ -95,6 +99,8 @@ private:
     ThumbnailCache* thumbnails_;
     ScoreFilterProxyModel* proxy_;
     QTableView* table_ = nullptr;
+    QListView* grid_ = nullptr;
+    QStackedWidget* listStack_ = nullptr;
     ModelStatusPanel* modelPanel_ = nullptr;
     ProblemsDock* problems_ = nullptr;
     QComboBox* policyCombo_ = nullptr;
@@ -121,6 +127,8 @@ private:
     QAction* resumeAction_ = nullptr;
     QAction* quitAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
+    QAction* tableViewAction_ = nullptr;
+    QAction* gridViewAction_ = nullptr;
     QAction* selectBelowAction_ = nullptr;
     QAction* rejectBelowAction_ = nullptr;
 };
