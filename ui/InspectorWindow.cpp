@@ -28,6 +28,7 @@
 
 #include <algorithm>
 
+#include "CompareView.h"
 #include "FullScreenViewer.h"
 #include "GridTileDelegate.h"
 #include "ImageDetailPanel.h"
@@ -160,6 +161,11 @@ void InspectorWindow::createCullingActions() {
     fullScreenAction_->setCheckable(true);
     connect(fullScreenAction_, &QAction::triggered, this, &InspectorWindow::toggleFullScreen);
 
+    compareAction_ = new QAction(QStringLiteral("&Compare Selected"), this);
+    compareAction_->setShortcut(QKeySequence(Qt::Key_C));
+    compareAction_->setToolTip(QStringLiteral("Show 2 to 4 selected images side by side (C)"));
+    connect(compareAction_, &QAction::triggered, this, &InspectorWindow::compareSelected);
+
     tableViewAction_ = new QAction(QStringLiteral("&Table"), this);
     tableViewAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     gridViewAction_ = new QAction(QStringLiteral("&Grid"), this);
@@ -203,6 +209,7 @@ void InspectorWindow::createMenus() {
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     view->addAction(tableViewAction_);
     view->addAction(gridViewAction_);
+    view->addAction(compareAction_);
     view->addSeparator();
     for (int i = 9; i < cullingActions_.size(); ++i) view->addAction(cullingActions_[i]);
 
@@ -232,6 +239,7 @@ void InspectorWindow::createToolBar() {
     bar->addSeparator();
     bar->addAction(tableViewAction_);
     bar->addAction(gridViewAction_);
+    bar->addAction(compareAction_);
     bar->addSeparator();
     bar->addWidget(new QLabel(QStringLiteral(" Show: "), bar));
     flagFilterCombo_ = new QComboBox(bar);
@@ -508,6 +516,20 @@ void InspectorWindow::toggleFullScreen() {
     fullScreenAction_->setChecked(true);
     refreshCurrentViews();
     fullScreen_->showFullScreen();
+}
+
+void InspectorWindow::compareSelected() {
+    std::vector<ImageEntry> entries;
+    for (ImageId id : selectedIds())
+        if (const ImageEntry* e = session_->table()->entry(id)) entries.push_back(*e);
+    if (entries.size() < 2) {
+        statusBar()->showMessage(QStringLiteral("Select two to four images to compare them."), 4000);
+        return;
+    }
+    if (!compare_) compare_ = new CompareView(this);
+    compare_->showEntries(entries, session_->table()->pairs());
+    compare_->show();
+    compare_->raise();
 }
 
 void InspectorWindow::showGrid(bool grid) {

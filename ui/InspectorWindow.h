@@ -22,6 +22,7 @@ class QTimer;
 
 namespace qc::ui {
 
+class CompareView;
 class FullScreenViewer;
 class ImageDetailPanel;
 class ScoreHistogram;
@@ -86,6 +87,7 @@ private:
     void moveCurrent(int delta);
     void moveToEnd(bool last);
     void toggleFullScreen();
+    void compareSelected();
     void askSelectBelow();
     void askRejectBelow();
     void onCurrentChanged();
@@ -107,6 +109,7 @@ private:
     QComboBox* flagFilterCombo_ = nullptr;
     QComboBox* starsFilterCombo_ = nullptr;
     FullScreenViewer* fullScreen_ = nullptr;
+    CompareView* compare_ = nullptr;
     ImageDetailPanel* detail_ = nullptr;
     ScoreHistogram* histogram_ = nullptr;
     QTimer* histogramTimer_ = nullptr;
@@ -127,6 +130,7 @@ private:
     QAction* resumeAction_ = nullptr;
     QAction* quitAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
+    QAction* compareAction_ = nullptr;
     QAction* tableViewAction_ = nullptr;
     QAction* gridViewAction_ = nullptr;
     QAction* selectBelowAction_ = nullptr;
