@@ -1,0 +1,67 @@
+// Helpers shared by the ui tests: a small random-weight model (fast, and never the real
+// weights), generated images in a temporary folder, and results made by hand.
+#pragma once
+
+#include <QDir>
+#include <QImage>
+#include <QPainter>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
+#include <vector>
+
+#include "QualiClipModel.h"
+#include "RandomCheckpoint.h"
+#include "ScoringEngine.h"
+
+namespace qc::ui::test {
+
+// CLIP's modified ResNet at width 8 with one block per stage and the 7 official pairs.
+inline qc::ModelSpec smallSpec() {
+    qc::ModelSpec s;
+    s.width = 8;
+    s.blocks = {1, 1, 1, 1};
+    s.poolChannels = 256;
+    s.poolHeads = 4;
+    s.positionalRows = 50;
+    s.outputDim = 32;
+    s.pairCount = 7;
+    s.textWidth = 64;
+    s.textLayers = 1;
+    s.contextLength = 77;
+    s.vocabSize = 50;
+    return s;
+}
+
+inline std::shared_ptr<const qc::QualiClipModel> smallModel() {
+    static auto model = qc::QualiClipModel::fromCheckpoint(qc::makeRandomCheckpoint(smallSpec(), 5));
+    return model;
+}
+
+// Writes `count` PNGs of side x side pixels, each a different pattern; returns their paths.
+inline QStringList writeImages(const QTemporaryDir& dir, int count, int side) {
+    QStringList paths;
+    for (int i = 0; i < count; ++i) {
+        QImage image(side, side, QImage::Format_RGB888);
+        image.fill(QColor::fromHsv((i * 37) % 360, 120, 200));
+        QPainter painter(&image);
+        painter.setBrush(QColor::fromHsv((i * 91) % 360, 200, 120));
+        painter.drawEllipse(QPoint(side / 2, side / 2), side / (3 + i % 4), side / 4);
+        painter.end();
+        const QString path = QDir(dir.path()).filePath(QStringLiteral("image_%1.png").arg(i, 4, 10, QLatin1Char('0')));
+        image.save(path);
+        paths << path;
+    }
+    return paths;
+}
+
+inline qc::ImageResult fakeResult(double score, std::vector<double> pairs, const std::string& policy = "long:1024") {
+    qc::ImageResult r;
+    r.score = score;
+    r.pairProbabilities = std::move(pairs);
+    r.resize = policy;
+    return r;
+}
+
+}  // namespace qc::ui::test
