@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "ComputeEnvironment.h"
 #include "InspectorWindow.h"
 
 namespace {
@@ -60,6 +61,7 @@ void whenSettled(qc::ui::InspectorWindow* window, const InspectorArguments& args
 }  // namespace
 
 int main(int argc, char** argv) {
+    qc::prepareComputeEnvironment(argv);  // before any thread exists
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("qualiclip"));
     QApplication::setApplicationName(QStringLiteral("qualiclip-inspector"));
