@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts QualiCLIP Inspector on the given images or folders.
+# Relative paths are taken from where you call it.
 set -euo pipefail
-cd "$(dirname "$0")"
-source scripts/install-deps.sh
+root="$(cd "$(dirname "$0")" && pwd)"
+source "$root/scripts/install-deps.sh"
 qci_install_deps
-scripts/build.sh qualiclip qualiclip-inspector
-cd - >/dev/null
-exec "$(dirname "$0")/build/bin/qualiclip-inspector" "$@"
+"$root/scripts/build.sh" qualiclip qualiclip-inspector
+exec "$root/build/bin/qualiclip-inspector" "$@"
