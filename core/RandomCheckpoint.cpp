@@ -57,6 +57,22 @@ ModelSpec releasedModelSpec() {
     return s;
 }
 
+ModelSpec smallModelSpec(int pairCount) {
+    ModelSpec s;
+    s.width = 8;
+    s.blocks = {1, 1, 1, 1};
+    s.poolChannels = 256;
+    s.poolHeads = 4;
+    s.positionalRows = 50;
+    s.outputDim = 32;
+    s.pairCount = pairCount;
+    s.textWidth = 64;
+    s.textLayers = 1;
+    s.contextLength = 77;
+    s.vocabSize = 50;
+    return s;
+}
+
 Checkpoint makeRandomCheckpoint(const ModelSpec& spec, uint32_t seed) {
     Checkpoint checkpoint;
     checkpoint.path = "<random weights, seed " + std::to_string(seed) + ">";

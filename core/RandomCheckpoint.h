@@ -13,6 +13,10 @@ namespace qc {
 // The released QualiCLIP architecture: CLIP RN50 (width 64, blocks 3-4-6-3, D = 1024) with 7 pairs.
 ModelSpec releasedModelSpec();
 
+// A small architecture of the same family (width 8, one block per stage, 4 attention-pool heads,
+// D = 32, a one-layer text encoder): fast enough for unit tests of everything around the network.
+ModelSpec smallModelSpec(int pairCount = 7);
+
 Checkpoint makeRandomCheckpoint(const ModelSpec& spec, uint32_t seed);
 
 }  // namespace qc

@@ -1,6 +1,7 @@
 #include "ScoringEngine.h"
 
 #include <chrono>
+#include <cmath>
 #include <future>
 
 #include <opencv2/imgproc.hpp>
@@ -76,6 +77,9 @@ ImageResult ScoringEngine::score(const PreparedImage& image, const std::atomic<b
             r.denseMean = std::move(out.denseMean);
             r.densePairs = std::move(out.densePairs);
             r.networkSeconds = out.networkSeconds;
+            // Finite weights and pixels give finite scores; never let a NaN reach a table or file.
+            if (!std::isfinite(r.score))
+                r.error = "'" + image.path + "': the network produced a non-finite score";
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {

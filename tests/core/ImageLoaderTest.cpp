@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -351,11 +354,26 @@ TEST(ImageLoader, MissingFileAndFolder) {
 }
 
 TEST(ImageLoader, UnreadableFile) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root reads files whatever their permissions";
     TempDir dir;
     const std::string path = save(dir, "locked.png", encode(".png", noise(2, 2, CV_8UC3)));
     std::filesystem::permissions(path, std::filesystem::perms::none);
-    EXPECT_EQ(imageError([&] { loadImageRgb8(path); }), path + ": cannot open (permission denied)");
+    std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
+    const std::string expected = path + ": cannot open (permission denied)";
+    if (::geteuid() != 0) {
+        EXPECT_EQ(imageError([&] { loadImageRgb8(path); }), expected);
+        return;
+    }
+    // Root reads files whatever their permissions: check as the unprivileged user "nobody".
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+        ::_exit(imageError([&] { loadImageRgb8(path); }) == expected ? 0 : 1);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "as user nobody, the error was not '" << expected << "'";
 }
 
 // A PNG whose IHDR claims 100000 x 100000 (30 GB as RGB): refused from the header, at once.

@@ -11,20 +11,10 @@
 namespace qc {
 namespace {
 
-// A small architecture like the conformance model: width 8, blocks 1-2-1-1, 7 pairs.
+// Like the conformance model: two blocks in layer2 (the second without a downsample branch).
 ModelSpec tinySpec() {
-    ModelSpec s;
-    s.width = 8;
+    ModelSpec s = smallModelSpec(7);
     s.blocks = {1, 2, 1, 1};
-    s.poolChannels = 256;
-    s.poolHeads = 4;
-    s.positionalRows = 50;
-    s.outputDim = 64;
-    s.pairCount = 7;
-    s.textWidth = 64;
-    s.textLayers = 1;
-    s.contextLength = 77;
-    s.vocabSize = 100;
     return s;
 }
 
@@ -44,10 +34,10 @@ TEST(ModelSpec, InfersEverySizeFromTheTensors) {
     EXPECT_EQ(got.blocks, want.blocks);
     EXPECT_EQ(got.poolChannels, 256);
     EXPECT_EQ(got.poolHeads, 4);
-    EXPECT_EQ(got.outputDim, 64);
+    EXPECT_EQ(got.outputDim, 32);
     EXPECT_EQ(got.pairCount, 7);
     EXPECT_EQ(got.textLayers, 1);
-    EXPECT_EQ(got.vocabSize, 100);
+    EXPECT_EQ(got.vocabSize, 50);
 }
 
 TEST(ModelSpec, ReleasedArchitectureHasTheRn50Layout) {
@@ -115,8 +105,8 @@ TEST(ModelSpec, NegativeVarianceIsRefused) {
 TEST(ModelSpec, OddPromptRowsAreRefused) {
     Checkpoint c = makeRandomCheckpoint(tinySpec(), 1);
     CheckpointTensor& p = c.tensors["prompts_features"];
-    p.shape = {13, 64};
-    p.values.resize(13 * 64);
+    p.shape = {13, 32};
+    p.values.resize(13 * 32);
     EXPECT_NE(messageOf(c).find("even number"), std::string::npos);
 }
 

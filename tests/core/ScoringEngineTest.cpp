@@ -13,24 +13,8 @@
 namespace qc {
 namespace {
 
-ModelSpec smallSpec() {
-    ModelSpec s;
-    s.width = 8;
-    s.blocks = {1, 1, 1, 1};
-    s.poolChannels = 256;
-    s.poolHeads = 4;
-    s.positionalRows = 50;
-    s.outputDim = 32;
-    s.pairCount = 3;
-    s.textWidth = 64;
-    s.textLayers = 1;
-    s.contextLength = 77;
-    s.vocabSize = 50;
-    return s;
-}
-
 std::shared_ptr<const QualiClipModel> smallModel() {
-    static auto model = QualiClipModel::fromCheckpoint(makeRandomCheckpoint(smallSpec(), 3));
+    static auto model = QualiClipModel::fromCheckpoint(makeRandomCheckpoint(smallModelSpec(3), 3));
     return model;
 }
 
