@@ -10,9 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "Errors.h"
 #include "ImageCollector.h"
+#include "MapExport.h"
 #include "ModelLocator.h"
 #include "QualiClipModel.h"
 #include "ResultWriter.h"
@@ -39,6 +41,7 @@ struct ScoreArguments {
     std::string outputPath;  // empty: standard output
     bool recursive = false;
     int threads = 0;
+    std::string mapsDir;  // with ScoringOptions::map
     std::vector<std::string> inputs;
 };
 
@@ -58,6 +61,12 @@ void addOptions(QCommandLineParser& parser) {
         {"dense", "Add the per-position quality map (map_h, map_w, dense_map)."},
         {"threads", "Compute threads (default: one per core).", "N", "0"},
         {"max-megapixels", "Refuse images larger than this (default 250).", "MP", "250"},
+        {"map", "Also write a quality map per image: dense, patches or gradcam.", "KIND"},
+        {"pair", "Map target: mean (default; the score for patches/gradcam) or a pair name "
+                 "such as sharp_image.", "NAME", "mean"},
+        {"maps-dir", "Folder for the map files (<image>.<map>-<target>.png/.tiff/.csv/.json).", "DIR"},
+        {"window", "Patch map window in pixels (default 224).", "N", "224"},
+        {"stride", "Patch map stride in pixels (default 112).", "N", "112"},
     });
     parser.addPositionalArgument("PATH", "Images or folders.", "PATH...");
 }
@@ -81,6 +90,20 @@ std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) 
     const double megapixels = parser.value("max-megapixels").toDouble(&ok);
     if (!ok || megapixels <= 0) return "invalid --max-megapixels '" + parser.value("max-megapixels").toStdString() + "'";
     a.scoring.load.maxPixels = static_cast<int64_t>(megapixels * 1e6);
+    if (parser.isSet("map")) {
+        const auto kind = parseMapKind(parser.value("map").toStdString());
+        if (!kind) return "invalid --map '" + parser.value("map").toStdString() + "' (dense, patches or gradcam)";
+        MapRequest request;
+        request.kind = *kind;
+        request.patches.window = parser.value("window").toInt(&ok);
+        if (!ok || request.patches.window < QualiClipModel::kMinSide) return "invalid --window (at least 31)";
+        request.patches.stride = parser.value("stride").toInt(&ok);
+        if (!ok || request.patches.stride < 1 || request.patches.stride > request.patches.window)
+            return "invalid --stride (between 1 and the window)";
+        a.scoring.map = request;
+        a.mapsDir = parser.value("maps-dir").toStdString();
+        if (a.mapsDir.empty()) return "--map needs --maps-dir DIR";
+    }
     for (const QString& p : parser.positionalArguments()) a.inputs.push_back(p.toStdString());
     if (a.inputs.empty()) return "no images or folders given";
     return {};
@@ -124,6 +147,41 @@ std::shared_ptr<const QualiClipModel> loadModel(const std::string& explicitPath,
     }
 }
 
+// -1 for "mean"/"score", the pair's index, or -2 when no pair has that name.
+int pairIndex(const std::vector<PromptPair>& pairs, const std::string& name) {
+    if (name == "mean" || name == "score") return -1;
+    for (size_t i = 0; i < pairs.size(); ++i)
+        if (pairs[i].key == name) return static_cast<int>(i);
+    return -2;
+}
+
+// <maps-dir>/<image stem>.<kind>-<target>, unique within one run.
+class MapFileNamer {
+public:
+    explicit MapFileNamer(std::string folder) : folder_(std::move(folder)) {}
+    std::string baseFor(const ImageResult& r) {
+        const std::string stem = std::filesystem::path(r.path).stem().string();
+        const std::string suffix = "." + mapKindName(r.map->kind) + "-" + r.map->target;
+        std::string base = (std::filesystem::path(folder_) / (stem + suffix)).string();
+        for (int n = 2; !used_.insert(base).second; ++n)
+            base = (std::filesystem::path(folder_) / (stem + "-" + std::to_string(n) + suffix)).string();
+        return base;
+    }
+
+private:
+    std::string folder_;
+    std::set<std::string> used_;
+};
+
+void writeMap(const ImageResult& r, MapFileNamer& names, size_t& failed) {
+    try {
+        writeMapFiles(names.baseFor(r), *r.map, r.networkInput, {r.path, r.modelSha256, r.resize});
+    } catch (const std::exception& e) {
+        ++failed;
+        std::cerr << "qualiclip score: map for '" << r.path << "': " << e.what() << "\n";
+    }
+}
+
 }  // namespace
 
 int runScoreCommand(const QStringList& arguments) {
@@ -144,6 +202,16 @@ int runScoreCommand(const QStringList& arguments) {
         std::cerr << "qualiclip score: " << modelError << "\n";
         return kExitUsage;
     }
+
+    if (args.scoring.map) {
+        const std::string pair = parser.value("pair").toStdString();
+        args.scoring.map->pair = pairIndex(model->info().pairs, pair);
+        if (args.scoring.map->pair < -1) return usageError("unknown --pair '" + pair + "'");
+        std::error_code ec;
+        std::filesystem::create_directories(args.mapsDir, ec);
+        if (ec) return usageError("cannot create --maps-dir '" + args.mapsDir + "': " + ec.message());
+    }
+    MapFileNamer mapNames(args.mapsDir);
 
     const CollectedImages collected = collectImages(args.inputs, args.recursive);
     for (const CollectionProblem& p : collected.problems)
@@ -175,6 +243,7 @@ int runScoreCommand(const QStringList& arguments) {
                 ++failed;
                 std::cerr << (isatty(STDERR_FILENO) ? "\n" : "") << "qualiclip score: " << r.error << "\n";
             }
+            if (r.ok() && r.map) writeMap(r, mapNames, failed);
             writer.write(r);
             progress.update(index + 1);
         },

@@ -122,20 +122,33 @@ void throwIfCancelled(const ForwardOptions& options) {
     if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
 }
 
+// The attention pool's projections (CLIP AttentionPool2d: q/k/v_proj, c_proj).
+struct PoolWeights {
+    at::Tensor qWeight, qBias, kWeight, kBias, vWeight, vBias, cWeight, cBias;
+
+    PoolWeights to(at::ScalarType type) const {
+        return {qWeight.to(type), qBias.to(type), kWeight.to(type), kBias.to(type),
+                vWeight.to(type), vBias.to(type), cWeight.to(type), cBias.to(type)};
+    }
+};
+
 }  // namespace
 
 struct QualiClipModel::Impl {
     ModelInfo info;
     FoldedConv stem1, stem2, stem3;
     std::vector<std::vector<Bottleneck>> stages;
-    at::Tensor qWeight, qBias, kWeight, kBias, vWeight, vBias, cWeight, cBias;
+    PoolWeights pool;
     at::Tensor prompts;  // [2P, D]
 
     void loadWeights(const Checkpoint& ck);
     at::Tensor preprocess(const cv::Mat& rgb) const;
     at::Tensor encode(at::Tensor x, NetworkOutput& out, const ForwardOptions& options) const;
     at::Tensor bottleneck(const Bottleneck& b, at::Tensor x) const;
-    at::Tensor poolGlobal(const at::Tensor& tokens) const;
+    static at::Tensor poolGlobal(const PoolWeights& w, const at::Tensor& tokens);
+    static at::Tensor tokensOf(const at::Tensor& features);
+    static at::Tensor headTarget(const PoolWeights& w, const at::Tensor& promptFeatures,
+                                 const at::Tensor& features, int pair);
     at::Tensor poolDense(const at::Tensor& tokens) const;
     void scoreEmbedding(const at::Tensor& embedding, NetworkOutput& out) const;
     void scoreDense(const at::Tensor& denseTokens, NetworkOutput& out) const;
@@ -165,14 +178,14 @@ void QualiClipModel::Impl::loadWeights(const Checkpoint& ck) {
         stages.push_back(std::move(blocks));
     }
     auto get = [&](const std::string& key) { return toTensor(tensorAt(ck, kClipPrefix + key)); };
-    qWeight = get("visual.attnpool.q_proj.weight");
-    qBias = get("visual.attnpool.q_proj.bias");
-    kWeight = get("visual.attnpool.k_proj.weight");
-    kBias = get("visual.attnpool.k_proj.bias");
-    vWeight = get("visual.attnpool.v_proj.weight");
-    vBias = get("visual.attnpool.v_proj.bias");
-    cWeight = get("visual.attnpool.c_proj.weight");
-    cBias = get("visual.attnpool.c_proj.bias");
+    pool.qWeight = get("visual.attnpool.q_proj.weight");
+    pool.qBias = get("visual.attnpool.q_proj.bias");
+    pool.kWeight = get("visual.attnpool.k_proj.weight");
+    pool.kBias = get("visual.attnpool.k_proj.bias");
+    pool.vWeight = get("visual.attnpool.v_proj.weight");
+    pool.vBias = get("visual.attnpool.v_proj.bias");
+    pool.cWeight = get("visual.attnpool.c_proj.weight");
+    pool.cBias = get("visual.attnpool.c_proj.bias");
     prompts = toTensor(tensorAt(ck, kPromptsKey));
 }
 
@@ -220,19 +233,35 @@ at::Tensor QualiClipModel::Impl::encode(at::Tensor x, NetworkOutput& out,
 // Attention-pool output 0 (the image embedding) from query 0 alone. With t0 the mean token:
 // score_hj = (q0_h / sqrt(d)) . (Wk_h t_j + bk_h) = u_h . t_j + c_h, u_h = Wk_h^T q0_h / sqrt(d);
 // output_h = sum_j a_hj (Wv_h t_j + bv_h) = Wv_h (sum_j a_hj t_j) + bv_h since sum_j a_hj = 1.
-at::Tensor QualiClipModel::Impl::poolGlobal(const at::Tensor& tokens) const {
+// No in-place operations: Grad-CAM differentiates through it.
+at::Tensor QualiClipModel::Impl::poolGlobal(const PoolWeights& w, const at::Tensor& tokens) {
     const int64_t channels = tokens.size(1);
     const int64_t heads = channels / kHeadDim;
-    const float scaling = 1.0f / std::sqrt(static_cast<float>(kHeadDim));
-    at::Tensor q0 = (at::mv(qWeight, tokens[0]) + qBias).mul_(scaling).view({heads, kHeadDim});
-    at::Tensor kw = kWeight.view({heads, kHeadDim, channels});
+    const double scaling = 1.0 / std::sqrt(static_cast<double>(kHeadDim));
+    at::Tensor q0 = ((at::mv(w.qWeight, tokens[0]) + w.qBias) * scaling).view({heads, kHeadDim});
+    at::Tensor kw = w.kWeight.view({heads, kHeadDim, channels});
     at::Tensor u = at::bmm(q0.unsqueeze(1), kw).squeeze(1);                      // [heads, C]
-    at::Tensor c = (q0 * kBias.view({heads, kHeadDim})).sum(1, true);             // [heads, 1]
+    at::Tensor c = (q0 * w.kBias.view({heads, kHeadDim})).sum(1, true);           // [heads, 1]
     at::Tensor attention = at::addmm(c, u, tokens.t()).softmax(1);               // [heads, N]
     at::Tensor mixed = at::mm(attention, tokens);                                 // [heads, C]
-    at::Tensor vw = vWeight.view({heads, kHeadDim, channels});
-    at::Tensor values = at::bmm(vw, mixed.unsqueeze(2)).view({channels}) + vBias;  // [C]
-    return at::addmv(cBias, cWeight, values);                                     // [D]
+    at::Tensor vw = w.vWeight.view({heads, kHeadDim, channels});
+    at::Tensor values = at::bmm(vw, mixed.unsqueeze(2)).view({channels}) + w.vBias;  // [C]
+    return at::addmv(w.cBias, w.cWeight, values);                                 // [D]
+}
+
+// Tokens of the attention pool: the mean over positions first, then each position, row-major.
+at::Tensor QualiClipModel::Impl::tokensOf(const at::Tensor& features) {
+    at::Tensor positions = features.reshape({features.size(0), -1}).t();  // [h*w, C]
+    return at::cat({positions.mean(0, true), positions}, 0).contiguous();
+}
+
+// The score (pair < 0) or one pair's positive probability from layer-4 features, differentiable.
+at::Tensor QualiClipModel::Impl::headTarget(const PoolWeights& w, const at::Tensor& promptFeatures,
+                                            const at::Tensor& features, int pair) {
+    at::Tensor embedding = poolGlobal(w, tokensOf(features));
+    at::Tensor logits = at::mv(promptFeatures, embedding / embedding.norm()) * kLogitScale;
+    at::Tensor probs = logits.view({-1, 2}).softmax(1).select(1, 0);
+    return pair < 0 ? probs.mean() : probs[pair];
 }
 
 // Attention-pool outputs 1..N (every position as a query), in chunks of queries so that the
@@ -241,19 +270,20 @@ at::Tensor QualiClipModel::Impl::poolDense(const at::Tensor& tokens) const {
     const int64_t n = tokens.size(0), channels = tokens.size(1);
     const int64_t heads = channels / kHeadDim;
     const float scaling = 1.0f / std::sqrt(static_cast<float>(kHeadDim));
-    at::Tensor keys = at::addmm(kBias, tokens, kWeight.t()).view({n, heads, kHeadDim}).permute({1, 2, 0});
-    at::Tensor values = at::addmm(vBias, tokens, vWeight.t()).view({n, heads, kHeadDim}).transpose(0, 1);
+    const PoolWeights& w = pool;
+    at::Tensor keys = at::addmm(w.kBias, tokens, w.kWeight.t()).view({n, heads, kHeadDim}).permute({1, 2, 0});
+    at::Tensor values = at::addmm(w.vBias, tokens, w.vWeight.t()).view({n, heads, kHeadDim}).transpose(0, 1);
     keys = keys.contiguous();      // [heads, d, N]
     values = values.contiguous();  // [heads, N, d]
     const int64_t chunk = std::max<int64_t>(1, kDenseChunkBytes / (heads * n * 4));
     std::vector<at::Tensor> outputs;
     for (int64_t start = 1; start < n; start += chunk) {
         const int64_t stop = std::min(n, start + chunk);
-        at::Tensor q = at::addmm(qBias, tokens.slice(0, start, stop), qWeight.t()).mul_(scaling);
+        at::Tensor q = at::addmm(w.qBias, tokens.slice(0, start, stop), w.qWeight.t()).mul_(scaling);
         q = q.view({stop - start, heads, kHeadDim}).transpose(0, 1);            // [heads, m, d]
         at::Tensor attention = at::bmm(q, keys).softmax(2);                     // [heads, m, N]
         at::Tensor mixed = at::bmm(attention, values).transpose(0, 1).reshape({stop - start, channels});
-        outputs.push_back(at::addmm(cBias, mixed, cWeight.t()));                // [m, D]
+        outputs.push_back(at::addmm(w.cBias, mixed, w.cWeight.t()));                // [m, D]
     }
     return at::cat(outputs, 0);
 }
@@ -296,18 +326,22 @@ std::shared_ptr<const QualiClipModel> QualiClipModel::fromCheckpoint(const Check
     impl->info.spec = inferModelSpec(checkpoint);
     validateCheckpoint(checkpoint, impl->info.spec);
     impl->info.pairs = promptPairsFor(impl->info.spec.pairCount);
-    c10::InferenceMode guard;
+    // Plain tensors, not inference tensors: Grad-CAM uses the head's weights under autograd.
     impl->loadWeights(checkpoint);
     return std::shared_ptr<const QualiClipModel>(new QualiClipModel(std::move(impl)));
 }
 
-NetworkOutput QualiClipModel::run(const cv::Mat& rgb, const ForwardOptions& options) const {
+void QualiClipModel::checkInput(const cv::Mat& rgb) {
     if (rgb.empty() || rgb.type() != CV_8UC3)
         throw ImageError("network input must be a non-empty 8-bit RGB image");
     if (rgb.cols < kMinSide || rgb.rows < kMinSide)
         throw ImageError("image of " + std::to_string(rgb.cols) + " x " + std::to_string(rgb.rows) +
                          " px is too small: both sides must be at least " +
                          std::to_string(kMinSide) + " px");
+}
+
+NetworkOutput QualiClipModel::run(const cv::Mat& rgb, const ForwardOptions& options) const {
+    checkInput(rgb);
     const auto started = std::chrono::steady_clock::now();
     c10::InferenceMode guard;
     NetworkOutput out;
@@ -317,12 +351,9 @@ NetworkOutput QualiClipModel::run(const cv::Mat& rgb, const ForwardOptions& opti
     throwIfCancelled(options);
     out.mapHeight = static_cast<int>(features.size(1));
     out.mapWidth = static_cast<int>(features.size(2));
-    // Tokens: the mean over positions first, then each position in row-major order.
-    at::Tensor positions = features.view({features.size(0), -1}).t();  // [h*w, C]
-    at::Tensor tokens = at::cat({positions.mean(0, true), positions}, 0).contiguous();
+    at::Tensor tokens = Impl::tokensOf(features);
     features.reset();
-    positions.reset();
-    impl_->scoreEmbedding(impl_->poolGlobal(tokens), out);
+    impl_->scoreEmbedding(Impl::poolGlobal(impl_->pool, tokens), out);
     if (options.dense || options.keepRawTokens) {
         at::Tensor dense = impl_->poolDense(tokens);
         if (options.dense) impl_->scoreDense(dense, out);
@@ -331,6 +362,40 @@ NetworkOutput QualiClipModel::run(const cv::Mat& rgb, const ForwardOptions& opti
     out.networkSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
+}
+
+// Grad-CAM's ingredients (Selvaraju et al., 2017): the last convolutional stage's output A and
+// d target / d A. The convolutional part runs as usual; only the head is differentiated, in
+// float64 so that finite-difference checks are meaningful.
+FeatureGradient QualiClipModel::featureGradient(const cv::Mat& rgb, int pair,
+                                                const ForwardOptions& options) const {
+    checkInput(rgb);
+    if (pair >= impl_->info.spec.pairCount) throw QualiClipError("no antonym pair " + std::to_string(pair));
+    at::Tensor features;
+    {
+        c10::InferenceMode guard;
+        NetworkOutput unused;
+        features = impl_->encode(impl_->preprocess(rgb), unused, options);
+    }
+    // A clone made outside inference mode is an ordinary tensor that autograd may record.
+    at::Tensor a = features.to(at::kDouble).clone().requires_grad_(true);
+    at::Tensor target = Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), a, pair);
+    target.backward();
+    FeatureGradient g;
+    g.channels = static_cast<int>(a.size(0));
+    g.mapHeight = static_cast<int>(a.size(1));
+    g.mapWidth = static_cast<int>(a.size(2));
+    g.target = target.item<double>();
+    g.features = toVector<double>(a.detach());
+    g.gradient = toVector<double>(a.grad());
+    return g;
+}
+
+double QualiClipModel::headTarget(const std::vector<double>& features, int channels, int mapHeight,
+                                  int mapWidth, int pair) const {
+    at::NoGradGuard noGrad;
+    at::Tensor a = at::from_blob(const_cast<double*>(features.data()), {channels, mapHeight, mapWidth}, at::kDouble);
+    return Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), a, pair).item<double>();
 }
 
 double QualiClipModel::multiplyAdds(int width, int height) const {

@@ -61,6 +61,15 @@ struct NetworkOutput {
     double networkSeconds = 0;
 };
 
+// The last convolutional stage's output and the gradient of a target (the score, or one pair's
+// positive probability) with respect to it: what Grad-CAM needs. Row-major [channels][h][w].
+struct FeatureGradient {
+    int channels = 0, mapHeight = 0, mapWidth = 0;
+    std::vector<double> features;
+    std::vector<double> gradient;
+    double target = 0;
+};
+
 class QualiClipModel {
 public:
     // Reads, validates and prepares a checkpoint. Throws CheckpointError naming the problem.
@@ -79,11 +88,18 @@ public:
     NetworkOutput run(const cv::Mat& rgb, const ForwardOptions& options = {}) const;
     double multiplyAdds(int width, int height) const;
 
+    // pair < 0: the score; else that pair's positive probability.
+    FeatureGradient featureGradient(const cv::Mat& rgb, int pair, const ForwardOptions& options = {}) const;
+    // The same target evaluated from (e.g. perturbed) layer-4 features, for gradient checks.
+    double headTarget(const std::vector<double>& features, int channels, int mapHeight, int mapWidth,
+                      int pair) const;
+
     // Smallest side the network accepts: s(n) = floor((n + 1) / 32) must be >= 1.
     static constexpr int kMinSide = 31;
     static int featureMapSide(int n) { return (n + 1) / 32; }
 
 private:
+    static void checkInput(const cv::Mat& rgb);
     struct Impl;
     explicit QualiClipModel(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -19,6 +19,21 @@ bool cancelled(const std::atomic<bool>* cancel) {
     return cancel && cancel->load(std::memory_order_relaxed);
 }
 
+void takeNetworkOutput(NetworkOutput&& out, ImageResult& r) {
+    r.inputWidth = out.inputWidth;
+    r.inputHeight = out.inputHeight;
+    r.score = out.score;
+    r.pairProbabilities = std::move(out.pairProbabilities);
+    r.embedding = std::move(out.embedding);
+    r.mapWidth = out.mapWidth;
+    r.mapHeight = out.mapHeight;
+    r.denseMean = std::move(out.denseMean);
+    r.densePairs = std::move(out.densePairs);
+    r.networkSeconds = out.networkSeconds;
+    // Finite weights and pixels give finite scores; never let a NaN reach a table or file.
+    if (!std::isfinite(r.score)) r.error = "'" + r.path + "': the network produced a non-finite score";
+}
+
 }  // namespace
 
 ScoringEngine::ScoringEngine(std::shared_ptr<const QualiClipModel> model, ScoringOptions options)
@@ -63,23 +78,15 @@ ImageResult ScoringEngine::score(const PreparedImage& image, const std::atomic<b
     r.error = image.error;
     if (r.ok()) {
         ForwardOptions forward;
-        forward.dense = options_.dense;
+        forward.dense = options_.dense || (options_.map && options_.map->kind == MapKind::Dense);
         forward.cancel = cancel;
         try {
             NetworkOutput out = model_->run(image.input, forward);
-            r.inputWidth = out.inputWidth;
-            r.inputHeight = out.inputHeight;
-            r.score = out.score;
-            r.pairProbabilities = std::move(out.pairProbabilities);
-            r.embedding = std::move(out.embedding);
-            r.mapWidth = out.mapWidth;
-            r.mapHeight = out.mapHeight;
-            r.denseMean = std::move(out.denseMean);
-            r.densePairs = std::move(out.densePairs);
-            r.networkSeconds = out.networkSeconds;
-            // Finite weights and pixels give finite scores; never let a NaN reach a table or file.
-            if (!std::isfinite(r.score))
-                r.error = "'" + image.path + "': the network produced a non-finite score";
+            if (options_.map) {
+                r.map = computeMap(*model_, image.input, out, *options_.map, {}, cancel);
+                r.networkInput = image.input;
+            }
+            takeNetworkOutput(std::move(out), r);
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {

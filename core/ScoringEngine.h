@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 
 #include "ImageLoader.h"
 #include "QualiClipModel.h"
+#include "QualityMaps.h"
 #include "ResizePolicy.h"
 
 namespace qc {
@@ -28,6 +30,7 @@ struct ScoringOptions {
     ResizePolicy resize = ResizePolicy::native();
     bool dense = false;      // also compute the per-position map (mean over pairs and per pair)
     ImageLoadOptions load;   // pixel limit
+    std::optional<MapRequest> map;  // also compute a quality map (QualityMaps.h)
 };
 
 struct ImageResult {
@@ -42,6 +45,8 @@ struct ImageResult {
     int mapWidth = 0, mapHeight = 0;      // dense map size (dense == true)
     std::vector<float> denseMean;
     std::vector<std::vector<float>> densePairs;
+    std::optional<QualityMap> map;        // when ScoringOptions::map was set
+    cv::Mat networkInput;                 // the RGB input the map refers to (map requests only)
     double decodeSeconds = 0, networkSeconds = 0, seconds = 0;
     std::string error;                    // empty on success; names the file and the problem
 

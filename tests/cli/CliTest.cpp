@@ -181,5 +181,34 @@ TEST(Cli, FoldersAreScannedAndMissingPathsReported) {
     EXPECT_NE(deep.err.find("/no/such/folder"), std::string::npos);
 }
 
+TEST(Cli, MapsAreWrittenWithTheirSidecar) {
+    QCI_REQUIRE_ORACLE();
+    test::TempDir dir;
+    const QString maps = QString::fromStdString(dir.file("maps"));
+    RunResult r = runQualiclip({"score", "--model", oracleModel(), "--map", "gradcam", "--pair", "noise_free",
+                                "--maps-dir", maps, oracleImage("checker_250x187")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string base = dir.file("maps/checker_250x187.gradcam-noise_free");
+    for (const char* ext : {".png", ".tiff", ".csv", ".json"})
+        EXPECT_TRUE(std::filesystem::exists(base + ext)) << base << ext;
+    std::ifstream sidecar(base + ".json");
+    const Json json = Json::parse(sidecar);
+    EXPECT_EQ(json["map"], "gradcam");
+    EXPECT_EQ(json["target"], "noise_free");
+    EXPECT_EQ(json["rows"], 5);
+    EXPECT_EQ(json["cols"], 7);
+    EXPECT_EQ(json["model_sha256"], expected()["checkpoint_sha256"]);
+}
+
+TEST(Cli, MapOptionsAreChecked) {
+    QCI_REQUIRE_ORACLE();
+    EXPECT_EQ(runQualiclip({"score", "--model", oracleModel(), "--map", "saliency", "--maps-dir", "/tmp", "x.png"}).exitCode, 2);
+    EXPECT_EQ(runQualiclip({"score", "--model", oracleModel(), "--map", "dense", "x.png"}).exitCode, 2);
+    RunResult badPair = runQualiclip({"score", "--model", oracleModel(), "--map", "dense", "--pair", "nope",
+                                      "--maps-dir", "/tmp/qci-maps", oracleImage("flat_31x31")});
+    EXPECT_EQ(badPair.exitCode, 2);
+    EXPECT_NE(badPair.err.find("nope"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace qc
