@@ -3,6 +3,8 @@
 //
 //   qualiclip-bench                 every size, each in a fresh process (so peak memory is per size)
 //   qualiclip-bench --size 4000x3000 [--repeats N] [--threads N]
+//   qualiclip-bench --maps          each quality map kind at 1024x768 and 4000x3000 (+ dense 6000x4000)
+//   qualiclip-bench --size WxH --map dense|patches|gradcam
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -16,6 +18,7 @@
 
 #include "ComputeEnvironment.h"
 #include "QualiClipModel.h"
+#include "QualityMaps.h"
 #include "RandomCheckpoint.h"
 #include "TorchBenchmark.h"
 
@@ -38,12 +41,34 @@ int benchOneSize(int width, int height, int repeats) {
     return 0;
 }
 
-int runChild(const char* self, int width, int height, int repeats, int threads) {
+// One map of the released architecture: seconds (one run, after a warm-up on a small input)
+// and the peak resident memory of the whole process.
+int benchOneMap(int width, int height, qc::MapKind kind) {
+    auto model = qc::QualiClipModel::fromCheckpoint(qc::makeRandomCheckpoint(qc::releasedModelSpec(), 1));
+    cv::Mat image(height, width, CV_8UC3);
+    cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+    model->run(image(cv::Rect(0, 0, 224, 224)).clone());
+    const auto start = std::chrono::steady_clock::now();
+    qc::ForwardOptions options;
+    options.dense = kind == qc::MapKind::Dense;
+    const qc::NetworkOutput out = kind == qc::MapKind::Dense ? model->run(image, options) : qc::NetworkOutput{};
+    const qc::QualityMap map = qc::computeMap(*model, image, out, qc::MapRequest{kind, -1, {}});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("| %s | %dx%d | %dx%d cells | %.2f | %.0f |\n", qc::mapKindName(kind).c_str(), width, height,
+                map.cols, map.rows, seconds, qc::peakResidentMiB());
+    std::fflush(stdout);
+    return 0;
+}
+
+int runChild(const char* self, int width, int height, int repeats, int threads, const char* map = nullptr) {
     const pid_t pid = fork();
     if (pid == 0) {
         const std::string size = std::to_string(width) + "x" + std::to_string(height);
         const std::string rep = std::to_string(repeats), thr = std::to_string(threads);
-        execl(self, self, "--size", size.c_str(), "--repeats", rep.c_str(), "--threads", thr.c_str(), nullptr);
+        if (map)
+            execl(self, self, "--size", size.c_str(), "--threads", thr.c_str(), "--map", map, nullptr);
+        else
+            execl(self, self, "--size", size.c_str(), "--repeats", rep.c_str(), "--threads", thr.c_str(), nullptr);
         _exit(127);
     }
     int status = 0;
@@ -56,12 +81,31 @@ int runChild(const char* self, int width, int height, int repeats, int threads) 
 int main(int argc, char** argv) {
     qc::prepareComputeEnvironment(argv);
     int width = 0, height = 0, repeats = 0, threads = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--size")) std::sscanf(argv[i + 1], "%dx%d", &width, &height);
-        else if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    std::string map;
+    bool maps = false;
+    for (int i = 1; i < argc; ++i) {
+        const bool hasValue = i + 1 < argc;
+        if (!std::strcmp(argv[i], "--maps")) maps = true;
+        else if (hasValue && !std::strcmp(argv[i], "--size")) std::sscanf(argv[++i], "%dx%d", &width, &height);
+        else if (hasValue && !std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[++i]);
+        else if (hasValue && !std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[++i]);
+        else if (hasValue && !std::strcmp(argv[i], "--map")) map = argv[++i];
     }
     qc::setComputeThreads(threads);
+    if (width > 0 && !map.empty()) {
+        const auto kind = qc::parseMapKind(map);
+        return kind ? benchOneMap(width, height, *kind) : 2;
+    }
+    if (maps) {
+        std::printf("| map | input | map size | seconds | peak RSS MiB |\n|---|---|---|---|---|\n");
+        std::fflush(stdout);
+        int failures = 0;
+        for (auto [w, h] : std::vector<std::pair<int, int>>{{1024, 768}, {4000, 3000}})
+            for (const char* kind : {"dense", "patches", "gradcam"})
+                failures += runChild("/proc/self/exe", w, h, 1, threads, kind) != 0;
+        failures += runChild("/proc/self/exe", 6000, 4000, 1, threads, "dense") != 0;
+        return failures ? 1 : 0;
+    }
     if (width > 0) return benchOneSize(width, height, repeats > 0 ? repeats : (width * height < 4e6 ? 3 : 1));
     std::printf("threads: %d\nmatrix multiply (2048^3 sgemm): %.1f GFLOP/s\n\n", qc::computeThreads(),
                 qc::measureMatmulGflops());

@@ -24,6 +24,28 @@ ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent) {
     QPalette p = palette();
     p.setColor(QPalette::Window, QColor(40, 40, 40));
     setPalette(p);
+    setMouseTracking(true);  // hovering reports the pixel under the mouse (map cell values)
+}
+
+void ImageCanvas::setOverlay(const QImage& overlay, bool smooth) {
+    overlay_ = overlay;
+    overlaySmooth_ = smooth;
+    update();
+}
+
+void ImageCanvas::clearOverlay() {
+    overlay_ = {};
+    update();
+}
+
+void ImageCanvas::setOverlayOpacity(double opacity) {
+    overlayOpacity_ = std::clamp(opacity, 0.0, 1.0);
+    update();
+}
+
+void ImageCanvas::setOverlayVisible(bool visible) {
+    overlayVisible_ = visible;
+    update();
 }
 
 void ImageCanvas::setImage(const QImage& image) {
@@ -132,7 +154,7 @@ void ImageCanvas::paintEvent(QPaintEvent*) {
         return;
     }
     const double zoom = effectiveZoom();
-    const QPointF topLeft = QPointF(width() / 2.0, height() / 2.0) - centerPixels() * zoom;
+    const QPointF topLeft = imageTopLeft();
     if (zoom < 1) {
         // Shrinking smoothly is costly: done once per zoom level, then only blitted.
         painter.drawPixmap(topLeft.toPoint(), scaledPixmap(zoom));
@@ -143,6 +165,27 @@ void ImageCanvas::paintEvent(QPaintEvent*) {
         const QRectF target(topLeft + source.topLeft() * zoom, source.size() * zoom);
         painter.drawImage(target, image_, source);
     }
+    if (overlayVisible_ && !overlay_.isNull()) paintOverlay(painter);
+}
+
+QPointF ImageCanvas::imageTopLeft() const {
+    return QPointF(width() / 2.0, height() / 2.0) - centerPixels() * effectiveZoom();
+}
+
+// The overlay covers the whole image whatever its own resolution (the map refers to the
+// network input, which the resize policy may have shrunk): only the visible part is drawn.
+void ImageCanvas::paintOverlay(QPainter& painter) {
+    const double zoom = effectiveZoom();
+    const QPointF topLeft = imageTopLeft();
+    const QRectF visible = QRectF(-topLeft / zoom, QSizeF(width(), height()) / zoom).intersected(QRectF(image_.rect()));
+    if (visible.isEmpty()) return;
+    const double sx = double(overlay_.width()) / image_.width(), sy = double(overlay_.height()) / image_.height();
+    const QRectF source(visible.x() * sx, visible.y() * sy, visible.width() * sx, visible.height() * sy);
+    const QRectF target(topLeft + visible.topLeft() * zoom, visible.size() * zoom);
+    painter.setOpacity(overlayOpacity_);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, overlaySmooth_);
+    painter.drawImage(target, overlay_, source);
+    painter.setOpacity(1);
 }
 
 void ImageCanvas::resizeEvent(QResizeEvent*) {
@@ -177,6 +220,10 @@ void ImageCanvas::mousePressEvent(QMouseEvent* event) {
 }
 
 void ImageCanvas::mouseMoveEvent(QMouseEvent* event) {
+    if (!dragging_ && !image_.isNull()) {
+        const QPointF pixel = (event->position() - imageTopLeft()) / effectiveZoom();
+        if (QRectF(image_.rect()).contains(pixel)) Q_EMIT pointerMoved(pixel); else Q_EMIT pointerLeft();
+    }
     if (!dragging_ || !canPan()) return;
     setCenterPixels(dragCenter_ - QPointF(event->pos() - dragStart_) / effectiveZoom());
     changedByUser();
@@ -189,6 +236,11 @@ void ImageCanvas::mouseReleaseEvent(QMouseEvent*) {
 
 void ImageCanvas::mouseDoubleClickEvent(QMouseEvent*) {
     if (view_.fit) showActualSize(); else fitToWindow();
+}
+
+void ImageCanvas::leaveEvent(QEvent* event) {
+    Q_EMIT pointerLeft();
+    QWidget::leaveEvent(event);
 }
 
 void ImageCanvas::keyPressEvent(QKeyEvent* event) {

@@ -32,12 +32,22 @@ public:
     void setView(const CanvasView& view);  // does not emit viewChanged
     double effectiveZoom() const;
 
+    // A quality-map overlay drawn over the whole image (stretched to it), kept registered with
+    // the image at every zoom and pan.
+    void setOverlay(const QImage& overlay, bool smooth);
+    void clearOverlay();
+    void setOverlayOpacity(double opacity);
+    void setOverlayVisible(bool visible);
+    bool hasOverlay() const { return !overlay_.isNull(); }
+
     void fitToWindow();
     void showActualSize();
     void zoomBy(double factor);
 
 Q_SIGNALS:
     void viewChanged(const qc::ui::CanvasView& view);  // the user zoomed or panned
+    void pointerMoved(QPointF imagePixel);  // the mouse is over this image pixel
+    void pointerLeft();
 
 protected:
     bool event(QEvent* event) override;
@@ -49,6 +59,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
     double fitZoom() const;
@@ -59,6 +70,8 @@ private:
     void panBy(QPointF widgetDelta);
     void changedByUser();
     const QPixmap& scaledPixmap(double zoom);
+    QPointF imageTopLeft() const;  // widget position of the image's top-left corner
+    void paintOverlay(QPainter& painter);
 
     QImage image_;
     QString message_;
@@ -66,6 +79,10 @@ private:
     QPoint dragStart_;
     QPointF dragCenter_;
     bool dragging_ = false;
+    QImage overlay_;
+    bool overlaySmooth_ = false;
+    bool overlayVisible_ = true;
+    double overlayOpacity_ = 0.5;
     QPixmap scaled_;  // image_ at scaledZoom_, for zooms below 100 %
     double scaledZoom_ = 0;
 };

@@ -7,6 +7,7 @@
 #include <QVBoxLayout>
 
 #include "ImageCanvas.h"
+#include "MapPanel.h"
 #include "PairBarChart.h"
 #include "ScoreColors.h"
 #include "ScoreTableModel.h"
@@ -27,6 +28,8 @@ QToolButton* button(const QString& text, const QString& tip, QWidget* parent) {
 ImageDetailPanel::ImageDetailPanel(QWidget* parent)
     : QWidget(parent),
       canvas_(new ImageCanvas(this)),
+      mapCanvas_(new ImageCanvas(this)),
+      mapPanel_(new MapPanel(canvas_, mapCanvas_, this)),
       title_(new QLabel(this)),
       score_(new QLabel(this)),
       details_(new QLabel(this)),
@@ -60,8 +63,11 @@ ImageDetailPanel::ImageDetailPanel(QWidget* parent)
     infoLayout->addLayout(scoreRow);
     infoLayout->addWidget(pairs_, 1);
 
+    auto* pictures = new QSplitter(Qt::Horizontal, this);
+    pictures->addWidget(canvas_);
+    pictures->addWidget(mapCanvas_);
     auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(canvas_);
+    split->addWidget(pictures);
     split->addWidget(info);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
@@ -69,6 +75,7 @@ ImageDetailPanel::ImageDetailPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(zoomRow);
+    layout->addWidget(mapPanel_);
     layout->addWidget(split, 1);
 
     connect(loader_, &ViewerImageLoader::loaded, canvas_, &ImageCanvas::setImage);
@@ -76,7 +83,15 @@ ImageDetailPanel::ImageDetailPanel(QWidget* parent)
     clear();
 }
 
-void ImageDetailPanel::setPairs(const std::vector<qc::PromptPair>& pairs) { pairs_->setPairs(pairs); }
+void ImageDetailPanel::setPairs(const std::vector<qc::PromptPair>& pairs) {
+    pairs_->setPairs(pairs);
+    mapPanel_->setPairs(pairs);
+}
+
+void ImageDetailPanel::setMapContext(std::shared_ptr<const qc::QualiClipModel> model,
+                                     const qc::ResizePolicy& policy) {
+    mapPanel_->setContext(std::move(model), policy);
+}
 
 void ImageDetailPanel::clear() {
     title_->setText(QStringLiteral("No image selected"));
@@ -84,6 +99,7 @@ void ImageDetailPanel::clear() {
     score_->setStyleSheet({});
     details_->clear();
     canvas_->setMessage(QStringLiteral("Select an image to see it here."));
+    mapPanel_->showImage({});
     pairs_->setProbabilities({}, 0);
 }
 
@@ -94,6 +110,7 @@ void ImageDetailPanel::showEntry(const ImageEntry& e) {
         canvas_->setMessage(QStringLiteral("Loading %1\u2026").arg(e.fileName));
         loader_->load(e.path);
     }
+    mapPanel_->showImage(e.path);
     QString size = e.width > 0 ? QStringLiteral("%1 \u00d7 %2 px").arg(e.width).arg(e.height) : QString();
     if (e.hasScore()) {
         score_->setText(QString::number(e.score, 'f', 3));

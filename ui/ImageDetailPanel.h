@@ -1,18 +1,26 @@
 // ImageDetailPanel: the viewer beside the list: the current image (fit, 100 %, zoom, pan),
-// its score in large type with the resize policy it was made under, and the bar chart of its
-// prompt-pair probabilities. GUI thread.
+// its score in large type with the resize policy it was made under, the bar chart of its
+// prompt-pair probabilities, and its quality map (MapPanel). GUI thread.
 #pragma once
 
 #include <QWidget>
 
+#include <memory>
+
 #include "ImageEntry.h"
 #include "Prompts.h"
+#include "ResizePolicy.h"
 
 class QLabel;
+
+namespace qc {
+class QualiClipModel;
+}
 
 namespace qc::ui {
 
 class ImageCanvas;
+class MapPanel;
 class PairBarChart;
 class ViewerImageLoader;
 
@@ -25,9 +33,14 @@ public:
     void showEntry(const ImageEntry& entry);  // also when only its score changed
     void clear();
     ImageCanvas* canvas() const { return canvas_; }
+    MapPanel* mapPanel() const { return mapPanel_; }
+    // The model and resize policy quality maps are computed with (the session's).
+    void setMapContext(std::shared_ptr<const qc::QualiClipModel> model, const qc::ResizePolicy& policy);
 
 private:
     ImageCanvas* canvas_;
+    ImageCanvas* mapCanvas_;  // the map alone, beside the image (side-by-side mode)
+    MapPanel* mapPanel_;
     QLabel* title_;
     QLabel* score_;
     QLabel* details_;

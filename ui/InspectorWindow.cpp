@@ -32,6 +32,7 @@
 #include "FullScreenViewer.h"
 #include "GridTileDelegate.h"
 #include "ImageDetailPanel.h"
+#include "MapPanel.h"
 #include "InspectorSettings.h"
 #include "ModelLocator.h"
 #include "ModelStatusPanel.h"
@@ -206,7 +207,7 @@ void InspectorWindow::createMenus() {
     cull->addAction(selectBelowAction_);
     cull->addAction(rejectBelowAction_);
 
-    QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+    QMenu* view = viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
     view->addAction(tableViewAction_);
     view->addAction(gridViewAction_);
     view->addAction(compareAction_);
@@ -302,6 +303,9 @@ void InspectorWindow::createCentralArea() {
     listStack_->addWidget(grid_);
 
     detail_ = new ImageDetailPanel(this);
+    addAction(detail_->mapPanel()->toggleAction());  // H, wherever the focus is
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(detail_->mapPanel()->toggleAction());
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(listStack_);
     split->addWidget(detail_);
@@ -586,6 +590,7 @@ void InspectorWindow::onModelStateChanged() {
     const ModelState state = session_->modelState();
     modelPanel_->showState(state, session_->modelPath(), session_->modelError(), searchedForModel_);
     detail_->setPairs(session_->table()->pairs());
+    detail_->setMapContext(session_->model(), session_->policy());
     sizePairColumns();
     if (state == ModelState::Ready) {
         modelLabel_->setText(QStringLiteral("Model: %1").arg(QFileInfo(session_->modelPath()).fileName()));
@@ -612,6 +617,7 @@ void InspectorWindow::onPolicyChosen(int index) {
     if (!policy) return;
     InspectorSettings().setResizePolicy(*policy);
     session_->setPolicy(*policy);
+    detail_->setMapContext(session_->model(), session_->policy());
     onProgressChanged();
 }
 

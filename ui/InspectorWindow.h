@@ -119,6 +119,7 @@ private:
     QLabel* modelLabel_ = nullptr;
     QLabel* policyLabel_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
     QStringList searchedForModel_;
 
     QAction* openImagesAction_ = nullptr;
