@@ -6,7 +6,10 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
+#include "CompareView.h"
 #include "ComputeEnvironment.h"
 #include "InspectorWindow.h"
 
@@ -16,8 +19,25 @@ struct InspectorArguments {
     QString modelPath;
     QString screenshotPath;
     bool quitAfterScoring = false;
+    QString view = QStringLiteral("table");  // table, grid, viewer or compare
+    std::optional<qc::ui::ScoreRange> scoreRange;
     QStringList inputs;
 };
+
+[[noreturn]] void usageError(const QString& message) {
+    std::fprintf(stderr, "qualiclip-inspector: %s\n", qPrintable(message));
+    std::exit(2);
+}
+
+// "LO:HI", both within 0..1 and LO <= HI.
+qc::ui::ScoreRange parseScoreRange(const QString& text) {
+    const QStringList parts = text.split(QLatin1Char(':'));
+    bool okLow = false, okHigh = false;
+    const double low = parts.value(0).toDouble(&okLow), high = parts.value(1).toDouble(&okHigh);
+    if (parts.size() != 2 || !okLow || !okHigh || low < 0 || high > 1 || low > high)
+        usageError(QStringLiteral("--score-range wants LO:HI with 0 <= LO <= HI <= 1, not '%1'").arg(text));
+    return {low, high};
+}
 
 InspectorArguments parseArguments(const QApplication& app) {
     QCommandLineParser parser;
@@ -28,13 +48,30 @@ InspectorArguments parseArguments(const QApplication& app) {
     parser.addOptions({
         {"model", "QualiCLIP checkpoint (default: $QUALICLIP_MODEL, then "
                   "$XDG_DATA_HOME/qualiclip/models/qualiclip.pth).", "PATH"},
-        {"screenshot", "Save a picture of the window to FILE once every image is scored.", "FILE"},
+        {"screenshot", "Save a picture of the window to FILE once every image is scored, with the first "
+                       "image in the list selected (as Home does).", "FILE"},
         {"quit-after-scoring", "Quit once every image is scored (after --screenshot)."},
+        {"view", "Start with this view: table (default), grid (thumbnails), viewer (the image, its score "
+                 "and pair bars given most of the window) or compare (once every image is scored, the best, "
+                 "a middle and the worst image side by side; --screenshot then pictures the compare window).",
+         "VIEW"},
+        {"score-range", "Show only images scored within LO..HI, as dragging that range on the histogram does.",
+         "LO:HI"},
     });
     parser.addPositionalArgument("PATH", "Images or folders to open.", "[PATH...]");
     parser.process(app);
-    return {parser.value("model"), parser.value("screenshot"), parser.isSet("quit-after-scoring"),
-            parser.positionalArguments()};
+    InspectorArguments args{parser.value("model"), parser.value("screenshot"), parser.isSet("quit-after-scoring"),
+                            QStringLiteral("table"), std::nullopt, parser.positionalArguments()};
+    if (parser.isSet("view")) args.view = parser.value("view");
+    if (!QStringList{"table", "grid", "viewer", "compare"}.contains(args.view))
+        usageError(QStringLiteral("--view wants table, grid, viewer or compare, not '%1'").arg(args.view));
+    if (parser.isSet("score-range")) args.scoreRange = parseScoreRange(parser.value("score-range"));
+    return args;
+}
+
+void saveScreenshot(QWidget* widget, const QString& path) {
+    if (!widget->grab().save(path))
+        std::fprintf(stderr, "qualiclip-inspector: cannot write the screenshot '%s'\n", qPrintable(path));
 }
 
 // Waits until the window has settled (listed, scored, thumbnails made), then lets the event
@@ -45,12 +82,15 @@ void whenSettled(qc::ui::InspectorWindow* window, const InspectorArguments& args
     QObject::connect(poll, &QTimer::timeout, window, [window, poll, args] {
         if (!window->settled()) return;
         poll->stop();
-        QTimer::singleShot(500, window, [window, args] {
-            if (!args.screenshotPath.isEmpty()) {
-                if (!window->grab().save(args.screenshotPath))
-                    std::fprintf(stderr, "qualiclip-inspector: cannot write the screenshot '%s'\n",
-                                 qPrintable(args.screenshotPath));
-            }
+        window->goToFirst();  // the best image, with the list at its top (Home)
+        QWidget* pictured = window;
+        if (args.view == QLatin1String("compare")) {
+            const int rows = window->proxy()->rowCount();
+            if (auto* compare = window->compareRows({0, rows / 2, rows - 1})) pictured = compare;
+        }
+        // The viewers load their pictures off the GUI thread: give them a moment.
+        QTimer::singleShot(pictured == window ? 500 : 1500, window, [pictured, args] {
+            if (!args.screenshotPath.isEmpty()) saveScreenshot(pictured, args.screenshotPath);
             if (args.quitAfterScoring) QApplication::quit();
         });
     });
@@ -70,8 +110,12 @@ int main(int argc, char** argv) {
 
     qc::ui::InspectorWindow window;
     window.show();
+    if (args.view == QLatin1String("grid")) window.showGrid(true);
+    if (args.view == QLatin1String("viewer")) QTimer::singleShot(0, &window, [&window] { window.enlargeViewer(); });
+    if (args.scoreRange) window.setScoreRange(args.scoreRange);
     window.loadModel(args.modelPath);
     window.open(args.inputs);
-    if (!args.screenshotPath.isEmpty() || args.quitAfterScoring) whenSettled(&window, args);
+    if (!args.screenshotPath.isEmpty() || args.quitAfterScoring || args.view == QLatin1String("compare"))
+        whenSettled(&window, args);
     return QApplication::exec();
 }

@@ -82,6 +82,8 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     };
     connect(session_, &ScoringSession::imagesAdded, this, selectFirstIfNone);
     connect(proxy_, &QAbstractItemModel::modelReset, this, selectFirstIfNone);
+    // A filter that hides the current image makes the first image it shows current.
+    connect(proxy_, &ScoreFilterProxyModel::filterChanged, this, selectFirstIfNone);
     connect(thumbnails_, &ThumbnailCache::thumbnailFailed, this, &InspectorWindow::onThumbnailFailed);
     connect(modelPanel_, &ModelStatusPanel::openModelRequested, this, &InspectorWindow::chooseModel);
     connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this, &InspectorWindow::onCurrentChanged);
@@ -311,6 +313,7 @@ void InspectorWindow::createCentralArea() {
     split->addWidget(detail_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    listViewerSplit_ = split;
 
     modelPanel_ = new ModelStatusPanel(this);
     auto* central = new QWidget(this);
@@ -534,6 +537,26 @@ void InspectorWindow::compareSelected() {
     compare_->showEntries(entries, session_->table()->pairs());
     compare_->show();
     compare_->raise();
+}
+
+void InspectorWindow::setScoreRange(std::optional<ScoreRange> range) {
+    histogram_->setRange(range);
+    proxy_->setScoreRange(range);
+}
+
+void InspectorWindow::enlargeViewer() {
+    const int width = listViewerSplit_->width();
+    listViewerSplit_->setSizes({width * 3 / 10, width - width * 3 / 10});
+}
+
+CompareView* InspectorWindow::compareRows(const std::vector<int>& rows) {
+    QItemSelection selection;
+    for (int row : rows)
+        if (row >= 0 && row < proxy_->rowCount())
+            selection.select(proxy_->index(row, 0), proxy_->index(row, proxy_->columnCount() - 1));
+    table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    compareSelected();
+    return compare_ && compare_->isVisible() ? compare_ : nullptr;
 }
 
 void InspectorWindow::showGrid(bool grid) {

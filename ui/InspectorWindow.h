@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ImageEntry.h"
+#include "ScoreFilterProxyModel.h"
 
 class QAction;
 class QComboBox;
@@ -18,6 +19,7 @@ class QProgressBar;
 class QListView;
 class QStackedWidget;
 class QTableView;
+class QSplitter;
 class QTimer;
 
 namespace qc::ui {
@@ -58,6 +60,17 @@ public:
     void selectBelow(double threshold);
     void rejectBelow(double threshold);
     ImageId currentId() const;  // 0 when none
+
+    // Filters the list to a score range and shows it on the histogram: what dragging across
+    // the histogram does (nullopt clears it). For the --score-range option.
+    void setScoreRange(std::optional<ScoreRange> range);
+    // Gives the viewer (image, score, pair bars) most of the window's width.
+    void enlargeViewer();
+    // Makes the first image in the list current, as the Home key does.
+    void goToFirst() { moveToEnd(false); }
+    // Selects these rows of the list (as shown) and opens the compare view on them; returns it,
+    // or nullptr when fewer than two rows exist.
+    CompareView* compareRows(const std::vector<int>& rows);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -103,6 +116,7 @@ private:
     QTableView* table_ = nullptr;
     QListView* grid_ = nullptr;
     QStackedWidget* listStack_ = nullptr;
+    QSplitter* listViewerSplit_ = nullptr;
     ModelStatusPanel* modelPanel_ = nullptr;
     ProblemsDock* problems_ = nullptr;
     QComboBox* policyCombo_ = nullptr;

@@ -119,10 +119,7 @@ std::vector<ImageId> ScoreTableModel::allIds() const {
     return ids;
 }
 
-bool ScoreTableModel::applyResult(ImageId id, const qc::ImageResult& result) {
-    const int row = rowOf(id);
-    if (row < 0) return false;
-    ImageEntry& e = rows_[size_t(row)];
+void ScoreTableModel::store(ImageEntry& e, const qc::ImageResult& result) {
     e.policy = QString::fromStdString(result.resize);
     e.modelSha256 = QString::fromStdString(result.modelSha256);
     if (result.width > 0) {
@@ -139,9 +136,37 @@ bool ScoreTableModel::applyResult(ImageId id, const qc::ImageResult& result) {
         e.error = QString::fromStdString(result.error);
         e.pairProbabilities.clear();
     }
+}
+
+bool ScoreTableModel::applyResult(ImageId id, const qc::ImageResult& result) {
+    const int row = rowOf(id);
+    if (row < 0) return false;
+    store(rows_[size_t(row)], result);
     rowChanged(row);
     Q_EMIT scoresChanged();
     return true;
+}
+
+int ScoreTableModel::applyResults(const std::vector<std::pair<ImageId, qc::ImageResult>>& results) {
+    std::vector<int> rows;
+    rows.reserve(results.size());
+    for (const auto& [id, result] : results) {
+        const int row = rowOf(id);
+        if (row < 0) continue;
+        store(rows_[size_t(row)], result);
+        rows.push_back(row);
+    }
+    if (rows.empty()) return 0;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    for (size_t i = 0; i < rows.size();) {
+        size_t j = i;
+        while (j + 1 < rows.size() && rows[j + 1] == rows[j] + 1) ++j;
+        Q_EMIT dataChanged(index(rows[i], 0), index(rows[j], columnCount() - 1));
+        i = j + 1;
+    }
+    Q_EMIT scoresChanged();
+    return int(rows.size());
 }
 
 void ScoreTableModel::clearScores(ScoreState newState) {

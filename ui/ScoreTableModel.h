@@ -10,6 +10,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 
+#include <utility>
 #include <vector>
 
 #include "ImageEntry.h"
@@ -63,6 +64,10 @@ public:
     // Stores a result from the worker. Returns false (and changes nothing) when the row was
     // removed meanwhile.
     bool applyResult(ImageId id, const qc::ImageResult& result);
+    // Stores many results at once: one dataChanged per run of adjacent rows and one
+    // scoresChanged, so the sorting proxy and the views catch up a few times a second rather
+    // than once per image. Results for removed rows are skipped; returns how many were stored.
+    int applyResults(const std::vector<std::pair<ImageId, qc::ImageResult>>& results);
     // Forgets every score (model or policy changed): scores made under another policy or
     // model must never share the column with new ones.
     void clearScores(ScoreState newState);
@@ -91,6 +96,7 @@ private:
     QVariant displayText(const ImageEntry& e, int column) const;
     QVariant sortValue(const ImageEntry& e, int column) const;
     QVariant toolTip(const ImageEntry& e, int column) const;
+    void store(ImageEntry& e, const qc::ImageResult& result);
     void rowChanged(int row);
     void onThumbnailReady(ImageId id);
     void rebuildIndex();

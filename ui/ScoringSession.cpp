@@ -1,5 +1,9 @@
 #include "ScoringSession.h"
 
+#include <QTimer>
+
+#include <algorithm>
+
 #include "ScoreTableModel.h"
 #include "ScoringWorker.h"
 #include "ScoringEngine.h"
@@ -11,8 +15,11 @@ ScoringSession::ScoringSession(QObject* parent)
       table_(new ScoreTableModel(this)),
       worker_(new ScoringWorker(this)),
       scanner_(new FolderScanner(this)),
-      loader_(new ModelLoader(this)) {
+      loader_(new ModelLoader(this)),
+      batchTimer_(new QTimer(this)) {
     clock_.start();
+    batchTimer_->setSingleShot(true);
+    connect(batchTimer_, &QTimer::timeout, this, &ScoringSession::applyPendingResults);
     connect(worker_, &ScoringWorker::imageScored, this, &ScoringSession::onScored);
     connect(worker_, &ScoringWorker::finished, this, &ScoringSession::onWorkerFinished);
     connect(scanner_, &FolderScanner::scanned, this, &ScoringSession::onScanned);
@@ -92,6 +99,8 @@ void ScoringSession::restartScoring() {
     qc::ScoringOptions options;
     options.resize = policy_;
     generation_ = worker_->setEngine(model_, options);
+    pending_.clear();
+    batchTimer_->stop();
     progress_.reset();
     table_->clearScores(ScoreState::Waiting);
     queue(table_->allIds());
@@ -113,20 +122,41 @@ void ScoringSession::onScored(const ScoredImage& scored) {
     // A result of an older model or policy would mix two scales in one column.
     if (scored.generation != generation_) return;
     progress_.recordDone(now());
-    // false: the row was removed meanwhile, and the result is dropped.
-    const bool stored = table_->applyResult(scored.id, scored.result);
-    if (stored && !scored.result.ok())
-        Q_EMIT problemsFound({{QString::fromStdString(scored.result.path), QString::fromStdString(scored.result.error)}});
+    pending_.push_back(scored);
+    if (batchTimer_->isActive()) return;
+    const qint64 since = sinceBatch_.isValid() ? sinceBatch_.elapsed() : kResultBatchMs;
+    batchTimer_->start(int(std::max<qint64>(0, kResultBatchMs - since)));
+}
+
+void ScoringSession::applyPendingResults() {
+    batchTimer_->stop();
+    sinceBatch_.start();
+    if (pending_.empty()) return;
+    std::vector<std::pair<ImageId, qc::ImageResult>> results;
+    std::vector<OpenProblem> problems;
+    results.reserve(pending_.size());
+    for (ScoredImage& scored : pending_) {
+        // A row removed meanwhile: its result is dropped.
+        if (table_->rowOf(scored.id) < 0) continue;
+        if (!scored.result.ok())
+            problems.push_back({QString::fromStdString(scored.result.path), QString::fromStdString(scored.result.error)});
+        results.emplace_back(scored.id, std::move(scored.result));
+    }
+    pending_.clear();
+    table_->applyResults(results);
+    if (!problems.empty()) Q_EMIT problemsFound(problems);
     Q_EMIT progressChanged();
 }
 
 void ScoringSession::onWorkerFinished(quint64 jobsSeen) {
+    applyPendingResults();  // every result of the run is in the table before it counts as finished
     if (jobsSeen == worker_->enqueuedCount()) setScoring(false);
 }
 
 void ScoringSession::cancel() {
     if (!model_) return;
     progress_.remove(worker_->cancel());
+    applyPendingResults();  // images already scored keep their scores
     table_->setWaitingState(ScoreState::Cancelled);
     setScoring(false);
 }
@@ -148,7 +178,7 @@ void ScoringSession::setScoring(bool scoring) {
 }
 
 bool ScoringSession::settled() const {
-    return !scoring_ && !scanner_->scanning() && !loader_->loading();
+    return !scoring_ && pending_.empty() && !scanner_->scanning() && !loader_->loading();
 }
 
 }  // namespace qc::ui

@@ -85,7 +85,8 @@ private Q_SLOTS:
         window.resize(1400, 900);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        addScoredImages(window);
+        const auto ids = addScoredImages(window);
+        selectRow(window, 0);  // img0 (0.2), which the range below hides
         window.histogram()->setScores(window.session()->table()->scores(), {}, {});
         QCustomPlot* plot = window.histogram()->plot();
         plot->replot();
@@ -101,9 +102,23 @@ private Q_SLOTS:
         QVERIFY(window.proxy()->scoreRange().has_value());
         QCOMPARE(window.proxy()->rowCount(), 2);
         QCOMPARE(window.proxy()->index(0, ScoreTableModel::FileColumn).data().toString(), QStringLiteral("img1.png"));
+        // The current image was filtered away: the first one shown becomes current.
+        QCOMPARE(window.currentId(), ids[1]);
 
         QTest::mouseClick(plot, Qt::LeftButton, {}, from);  // a click clears the range
         QVERIFY(!window.proxy()->scoreRange().has_value());
+        QCOMPARE(window.proxy()->rowCount(), 3);
+    }
+
+    void scoreRangeOptionFiltersAsTheDragDoes() {
+        InspectorWindow window;
+        addScoredImages(window);
+        window.setScoreRange(ScoreRange{0.4, 0.9});
+        QVERIFY(window.histogram()->range().has_value());
+        QCOMPARE(window.histogram()->range()->low, 0.4);
+        QCOMPARE(window.proxy()->rowCount(), 2);
+        window.setScoreRange(std::nullopt);
+        QVERIFY(!window.histogram()->range().has_value());
         QCOMPARE(window.proxy()->rowCount(), 3);
     }
 

@@ -36,6 +36,32 @@ QStringList namesInProxyOrder(const QSortFilterProxyModel& proxy) {
 class ScoreTableModelTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void batchedResultsSignalOncePerRunOfRows() {
+        ScoreTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ScoreFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(ScoreTableModel::ScoreColumn, Qt::DescendingOrder);
+        const auto ids = model.addImages(entriesNamed({"a.png", "b.png", "c.png", "d.png", "e.png", "f.png"}));
+        model.removeImages({ids[5]});
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy scores(&model, &ScoreTableModel::scoresChanged);
+        // Rows 0-1 and 3-4 (two runs), out of order; f.png was removed, so its result is dropped.
+        const int stored = model.applyResults({{ids[4], test::fakeResult(0.9, {})},
+                                               {ids[0], test::fakeResult(0.1, {})},
+                                               {ids[3], test::fakeResult(0.4, {})},
+                                               {ids[5], test::fakeResult(0.99, {})},
+                                               {ids[1], test::fakeResult(0.6, {})}});
+        QCOMPARE(stored, 4);
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(changed[0][0].toModelIndex().row(), 0);
+        QCOMPARE(changed[0][1].toModelIndex().row(), 1);
+        QCOMPARE(changed[1][0].toModelIndex().row(), 3);
+        QCOMPARE(changed[1][1].toModelIndex().row(), 4);
+        QCOMPARE(scores.size(), 1);
+        QCOMPARE(namesInProxyOrder(proxy), (QStringList{"e.png", "b.png", "d.png", "a.png", "c.png"}));
+    }
+
     void modelContractHoldsThroughEveryChange() {
         ScoreTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
