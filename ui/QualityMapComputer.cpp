@@ -1,5 +1,6 @@
 #include "QualityMapComputer.h"
 
+#include "BackgroundPriority.h"
 #include "Errors.h"
 #include "ScoringEngine.h"
 
@@ -50,6 +51,7 @@ void QualityMapComputer::request(const QString& path, std::shared_ptr<const qc::
     const quint64 id = latest_;
     auto flag = cancel_;
     pool_.start([this, id, flag, path, model, policy, request] {
+        lowerCurrentThreadPriority();
         qc::ScoringOptions options;
         options.resize = policy;
         const qc::ScoringEngine engine(model, options);

@@ -1,5 +1,7 @@
 #include "ScoringWorker.h"
 
+#include "BackgroundPriority.h"
+
 #include <algorithm>
 #include <unordered_set>
 
@@ -7,7 +9,10 @@ namespace qc::ui {
 
 ScoringWorker::ScoringWorker(QObject* parent) : QObject(parent) {
     qRegisterMetaType<qc::ui::ScoredImage>();
-    thread_ = QThread::create([this] { run(); });
+    thread_ = QThread::create([this] {
+        lowerCurrentThreadPriority();
+        run();
+    });
     thread_->setObjectName(QStringLiteral("ScoringWorker"));
     thread_->start();
 }
