@@ -55,6 +55,7 @@ public:
     QString modelPath() const { return modelPath_; }
     QString modelError() const { return modelError_; }
     bool hasModel() const { return model_ != nullptr; }
+    std::shared_ptr<const qc::QualiClipModel> model() const { return model_; }
 
     void setPolicy(const qc::ResizePolicy& policy);
     qc::ResizePolicy policy() const { return policy_; }
