@@ -39,7 +39,7 @@ class DegradationLabModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Role { ScoreRole = Qt::UserRole + 1 };  // double, or invalid when not scored
-    static constexpr QSize kThumbnailSize{150, 112};
+    static constexpr QSize kThumbnailSize{132, 90};
 
     explicit DegradationLabModel(QObject* parent = nullptr);
 

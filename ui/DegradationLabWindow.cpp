@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -36,7 +37,20 @@ QColor familyColor(int index, int count) {
     return QColor::fromHsv((index * 360 / std::max(1, count) + index % 2 * 15) % 360, 200, index % 2 ? 170 : 220);
 }
 
-const QColor kNonMonotone(255, 215, 205);
+const QColor kNonMonotone(255, 225, 215);
+
+// Thumbnail above its score (the default puts the icon left of the text, which leaves no room).
+class ThumbnailAboveTextDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->decorationPosition = QStyleOptionViewItem::Top;
+        option->displayAlignment = Qt::AlignHCenter | Qt::AlignBottom;
+    }
+};
 
 }  // namespace
 
@@ -139,14 +153,15 @@ void DegradationLabWindow::buildUi() {
     left->addSpacing(12);
     left->addWidget(exportGridButton);
     left->addWidget(exportFolderButton);
-    controls->setMaximumWidth(250);
+    controls->setMaximumWidth(230);
 
     // Centre: the grid over the comparison.
     grid_ = new QTableView(this);
     grid_->setModel(model_);
+    grid_->setItemDelegate(new ThumbnailAboveTextDelegate(grid_));
     grid_->setIconSize(DegradationLabModel::kThumbnailSize);
     grid_->verticalHeader()->setDefaultSectionSize(DegradationLabModel::kThumbnailSize.height() + 26);
-    grid_->horizontalHeader()->setDefaultSectionSize(DegradationLabModel::kThumbnailSize.width() + 12);
+    grid_->horizontalHeader()->setDefaultSectionSize(DegradationLabModel::kThumbnailSize.width() + 6);
     grid_->setSelectionMode(QAbstractItemView::SingleSelection);
     grid_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     connect(grid_, &QTableView::clicked, this, [this](const QModelIndex& i) { showCell(i.row(), i.column()); });
@@ -216,7 +231,8 @@ void DegradationLabWindow::buildUi() {
     split->addWidget(centre);
     split->addWidget(right);
     split->setStretchFactor(1, 3);
-    split->setStretchFactor(2, 2);
+    split->setStretchFactor(2, 1);
+    split->setSizes({190, 1010, 400});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
     updateStatus();
@@ -287,7 +303,9 @@ void DegradationLabWindow::updateStatus() {
     runButton_->setEnabled(!running_);
     cancelButton_->setEnabled(running_);
     QString text = QStringLiteral("%1 of %2 images.").arg(model_->cellsDone()).arg(model_->cellsTotal());
-    if (!qualiclip_)
+    if (qualiclip_)
+        text += QStringLiteral(" Model: %1.").arg(QFileInfo(QString::fromStdString(qualiclip_->info().path)).fileName());
+    else
         text += QStringLiteral(" No model loaded: images are degraded but not scored (File \u25b8 Open Model).");
     text += QStringLiteral(" Working size: long side \u2264 %1 px.").arg(DegradationLabWorker::kWorkingLongSide);
     status_->setText(text);
