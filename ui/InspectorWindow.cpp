@@ -29,6 +29,7 @@
 #include <algorithm>
 
 #include "CompareView.h"
+#include "DegradationLabWindow.h"
 #include "FullScreenViewer.h"
 #include "GridTileDelegate.h"
 #include "ImageDetailPanel.h"
@@ -168,6 +169,9 @@ void InspectorWindow::createCullingActions() {
     compareAction_->setShortcut(QKeySequence(Qt::Key_C));
     compareAction_->setToolTip(QStringLiteral("Show 2 to 4 selected images side by side (C)"));
     connect(compareAction_, &QAction::triggered, this, &InspectorWindow::compareSelected);
+    degradeAction_ = DegradationLabWindow::makeOpenAction(
+        this, [this] { const ImageEntry* e = session_->table()->entry(currentId()); return e ? e->path : QString(); },
+        [this] { return session_->model(); });
 
     tableViewAction_ = new QAction(QStringLiteral("&Table"), this);
     tableViewAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
@@ -213,6 +217,7 @@ void InspectorWindow::createMenus() {
     view->addAction(tableViewAction_);
     view->addAction(gridViewAction_);
     view->addAction(compareAction_);
+    view->addAction(degradeAction_);
     view->addSeparator();
     for (int i = 9; i < cullingActions_.size(); ++i) view->addAction(cullingActions_[i]);
 
@@ -308,6 +313,8 @@ void InspectorWindow::createCentralArea() {
     addAction(detail_->mapPanel()->toggleAction());  // H, wherever the focus is
     viewMenu_->addSeparator();
     viewMenu_->addAction(detail_->mapPanel()->toggleAction());
+    detail_->addAction(degradeAction_);  // its context menu
+    detail_->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(listStack_);
     split->addWidget(detail_);

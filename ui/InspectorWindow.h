@@ -146,6 +146,7 @@ private:
     QAction* quitAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
     QAction* compareAction_ = nullptr;
+    QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)
     QAction* tableViewAction_ = nullptr;
     QAction* gridViewAction_ = nullptr;
     QAction* selectBelowAction_ = nullptr;
