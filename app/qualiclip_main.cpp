@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "ComputeEnvironment.h"
+#include "ModelsCommand.h"
 #include "ScoreCommand.h"
 
 namespace {
@@ -19,6 +20,7 @@ const char* kUsage =
     "\n"
     "Commands:\n"
     "  score      score images or folders (qualiclip score --help)\n"
+    "  models     list, download and verify model files (qualiclip models --help)\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
     QStringList rest = args.mid(1);  // the subcommand name stands where the program name was
     rest[0] = "qualiclip " + command;
     if (command == "score") return qc::cli::runScoreCommand(rest);
+    if (command == "models") return qc::cli::runModelsCommand(rest);
     std::cerr << "qualiclip: unknown command '" << command.toStdString() << "'\n\n" << kUsage;
     return 2;
 }
