@@ -110,7 +110,7 @@ private:
         if (decided_) return;
         decided_ = true;
         result_ = {outcome, message};
-        if (reply_ && !reply_->isFinished()) reply_->abort();
+        if (reply_ && !reply_->isFinished() && reply_->error() == QNetworkReply::NoError) reply_->abort();
     }
 
     // Returns false when the headers refuse the response (decided) or are not there yet.
