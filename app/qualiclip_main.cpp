@@ -9,6 +9,7 @@
 
 #include "ComputeEnvironment.h"
 #include "DegradeCommand.h"
+#include "ModelsCommand.h"
 #include "ScoreCommand.h"
 
 namespace {
@@ -21,6 +22,7 @@ const char* kUsage =
     "Commands:\n"
     "  score      score images or folders (qualiclip score --help)\n"
     "  degrade    degrade one image at increasing levels and score it (qualiclip degrade --help)\n"
+    "  models     list, download and verify model files (qualiclip models --help)\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
     rest[0] = "qualiclip " + command;
     if (command == "score") return qc::cli::runScoreCommand(rest);
     if (command == "degrade") return qc::cli::runDegradeCommand(rest);
+    if (command == "models") return qc::cli::runModelsCommand(rest);
     std::cerr << "qualiclip: unknown command '" << command.toStdString() << "'\n\n" << kUsage;
     return 2;
 }

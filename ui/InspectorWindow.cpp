@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QSplitter>
@@ -35,7 +36,10 @@
 #include "ImageDetailPanel.h"
 #include "MapPanel.h"
 #include "InspectorSettings.h"
+#include "ModelDownloadController.h"
 #include "ModelLocator.h"
+#include "ModelRegistry.h"
+#include "ModelsDialog.h"
 #include "ModelStatusPanel.h"
 #include "ProblemsDock.h"
 #include "ScoreFilterProxyModel.h"
@@ -61,7 +65,8 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     : QMainWindow(parent),
       session_(new ScoringSession(this)),
       thumbnails_(new ThumbnailCache(160, 1500, this)),
-      proxy_(new ScoreFilterProxyModel(this)) {
+      proxy_(new ScoreFilterProxyModel(this)),
+      downloads_(new ModelDownloadController(this)) {
     setWindowTitle(QStringLiteral("QualiCLIP Inspector"));
     setAcceptDrops(true);
     session_->table()->setThumbnailCache(thumbnails_);
@@ -87,6 +92,7 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     connect(proxy_, &ScoreFilterProxyModel::filterChanged, this, selectFirstIfNone);
     connect(thumbnails_, &ThumbnailCache::thumbnailFailed, this, &InspectorWindow::onThumbnailFailed);
     connect(modelPanel_, &ModelStatusPanel::openModelRequested, this, &InspectorWindow::chooseModel);
+    connectModelDownloads();
     connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this, &InspectorWindow::onCurrentChanged);
     connect(session_->table(), &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
         const int row = session_->table()->rowOf(currentId());
@@ -111,6 +117,8 @@ void InspectorWindow::createActions() {
 
     openModelAction_ = new QAction(QStringLiteral("Open &Model\u2026"), this);
     connect(openModelAction_, &QAction::triggered, this, &InspectorWindow::chooseModel);
+    modelsAction_ = new QAction(QStringLiteral("Mo&dels\u2026"), this);
+    connect(modelsAction_, &QAction::triggered, this, &InspectorWindow::showModelsDialog);
 
     recursiveAction_ = new QAction(QStringLiteral("Include &Sub-folders"), this);
     recursiveAction_->setCheckable(true);
@@ -199,6 +207,7 @@ void InspectorWindow::createMenus() {
     file->addAction(recursiveAction_);
     file->addSeparator();
     file->addAction(openModelAction_);
+    file->addAction(modelsAction_);
     file->addSeparator();
     file->addAction(removeAction_);
     file->addSeparator();
@@ -664,10 +673,54 @@ void InspectorWindow::dragEnterEvent(QDragEnterEvent* event) {
 
 void InspectorWindow::dropEvent(QDropEvent* event) {
     QStringList paths;
-    for (const QUrl& url : event->mimeData()->urls())
-        if (url.isLocalFile()) paths << url.toLocalFile();
-    open(paths);
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (!url.isLocalFile()) continue;
+        if (url.toLocalFile().endsWith(QStringLiteral(".pth"), Qt::CaseInsensitive))
+            loadModel(url.toLocalFile());  // a dropped checkpoint is a model, not an image
+        else
+            paths << url.toLocalFile();
+    }
+    if (!paths.isEmpty()) open(paths);
     event->acceptProposedAction();
+}
+
+// --- getting a model: the panel's Download button and the Models dialog ---------------------
+
+void InspectorWindow::connectModelDownloads() {
+    connect(modelPanel_, &ModelStatusPanel::downloadRequested, this, [this] { startModelDownload(); });
+    connect(modelPanel_, &ModelStatusPanel::cancelDownloadRequested, downloads_, &ModelDownloadController::cancel);
+    connect(downloads_, &ModelDownloadController::progressed, modelPanel_, &ModelStatusPanel::setDownloadProgress);
+    connect(downloads_, &ModelDownloadController::finished, this,
+            [this](const QString& path, const QString& sha256, const QString& warning) {
+                modelPanel_->setDownloading(false);
+                modelPanel_->showDownloadMessage(QStringLiteral("Installed, SHA-256 %1").arg(sha256));
+                if (!warning.isEmpty()) QMessageBox::warning(this, QStringLiteral("Model download"), warning);
+                loadModel(path);
+            });
+    connect(downloads_, &ModelDownloadController::failed, this, [this](const QString& message) {
+        modelPanel_->setDownloading(false);
+        modelPanel_->showDownloadMessage(QStringLiteral("Download failed: ") + message);
+    });
+    connect(downloads_, &ModelDownloadController::cancelled, this, [this] {
+        modelPanel_->setDownloading(false);
+        modelPanel_->showDownloadMessage(
+            QStringLiteral("Download cancelled; downloading again resumes where it stopped."));
+    });
+}
+
+void InspectorWindow::startModelDownload(const QString& url) {
+    if (downloads_->running()) return;
+    modelPanel_->show();
+    modelPanel_->setDownloading(true);
+    downloads_->start(qc::modelRegistry().front(), QString::fromStdString(qc::defaultModelsFolder()), url);
+}
+
+void InspectorWindow::showModelsDialog() {
+    ModelsDialog dialog(QString::fromStdString(qc::defaultModelsFolder()), session_->modelPath(),
+                        session_->hasModel() ? session_->table()->rowCount() : 0, this);
+    connect(&dialog, &ModelsDialog::modelChosen, this, &InspectorWindow::loadModel);
+    connect(&dialog, &ModelsDialog::downloadRequested, this, [this] { startModelDownload(); });
+    dialog.exec();
 }
 
 }  // namespace qc::ui

@@ -27,6 +27,7 @@ namespace qc::ui {
 class CompareView;
 class FullScreenViewer;
 class ImageDetailPanel;
+class ModelDownloadController;
 class ScoreHistogram;
 class ModelStatusPanel;
 class ProblemsDock;
@@ -53,6 +54,10 @@ public:
     void loadModel(const QString& explicitPath);
     // Nothing is loading, scanning, scoring or making visible thumbnails.
     bool settled() const;
+    // Downloads the registry's first model into the models folder (from `url` when not empty),
+    // with progress in the model panel, then loads it.
+    void startModelDownload(const QString& url = {});
+    void showModelsDialog();
 
     // Culling, on the selected images (or the current one).
     void applyFlag(CullFlag flag);
@@ -90,6 +95,7 @@ private:
     void chooseImages();
     void chooseFolder();
     void chooseModel();
+    void connectModelDownloads();
     void updateRecentMenu();
     void removeSelected();
     void onModelStateChanged();
@@ -135,10 +141,12 @@ private:
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QStringList searchedForModel_;
+    ModelDownloadController* downloads_;
 
     QAction* openImagesAction_ = nullptr;
     QAction* openFolderAction_ = nullptr;
     QAction* openModelAction_ = nullptr;
+    QAction* modelsAction_ = nullptr;
     QAction* recursiveAction_ = nullptr;
     QAction* removeAction_ = nullptr;
     QAction* cancelAction_ = nullptr;

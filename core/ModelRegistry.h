@@ -1,0 +1,36 @@
+// ModelRegistry: the models the app knows how to download (models/registry.json in the source
+// tree, compiled into qualiclip_core so an installed binary needs no data file next to it):
+// id, display name, file name, URL, size and SHA-256 when known, licence and citation.
+//
+// modelRegistry() parses the built-in copy once; parseModelRegistry() reads any JSON text of the
+// same format (tests, mirrors). Pure functions, safe on any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qc {
+
+struct RegistryEntry {
+    std::string id;        // "qualiclip"
+    std::string name;      // shown to people
+    std::string fileName;  // in defaultModelsFolder(); a plain name ending in .pth
+    std::string url;       // http(s)
+    std::optional<int64_t> size;  // bytes; unknown for the authors' release
+    std::string sha256;           // lowercase hex; empty when unknown
+    std::string licence;
+    std::string citation;
+};
+
+// Throws QualiClipError naming the entry and field that is missing or malformed.
+std::vector<RegistryEntry> parseModelRegistry(const std::string& json);
+
+// The built-in registry (models/registry.json at build time). The first entry is the default.
+const std::vector<RegistryEntry>& modelRegistry();
+
+std::optional<RegistryEntry> findRegistryEntry(const std::string& id);
+std::optional<RegistryEntry> findRegistryEntryByFile(const std::string& fileName);
+
+}  // namespace qc

@@ -1,0 +1,151 @@
+// Runs the real `qualiclip models` subcommands: verify on the tiny oracle model and on a
+// damaged file, and a download end to end from an HTTP server inside this test process.
+#include <gtest/gtest.h>
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTimer>
+
+#include <filesystem>
+
+#include "../core/LocalHttpServer.h"
+#include "../core/TestSupport.h"
+#include "Checkpoint.h"
+
+namespace qc {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunResult {
+    int exitCode = -1;
+    std::string out, err;
+};
+
+void ensureApplication() {
+    if (QCoreApplication::instance() == nullptr) {
+        static int argc = 1;
+        static char name[] = "cli_tests";
+        static char* argv[] = {name, nullptr};
+        new QCoreApplication(argc, argv);
+    }
+}
+
+// An environment with its own data folder, no model from the caller and no proxy (the test
+// server is on 127.0.0.1).
+QProcessEnvironment isolatedEnvironment(const test::TempDir& home) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"QUALICLIP_MODEL", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
+        env.remove(name);
+    env.insert("XDG_DATA_HOME", QString::fromStdString(home.path().string()));
+    return env;
+}
+
+// Runs qualiclip while this thread's event loop keeps serving (the HTTP server lives here).
+RunResult runQualiclip(const QStringList& args, const QProcessEnvironment& env) {
+    ensureApplication();
+    QProcess process;
+    process.setProcessEnvironment(env);
+    QEventLoop loop;
+    QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
+    QTimer::singleShot(300000, &loop, &QEventLoop::quit);
+    process.start(QString(QCI_BIN_DIR) + "/qualiclip", args);
+    if (process.state() != QProcess::NotRunning) loop.exec();
+    EXPECT_EQ(process.state(), QProcess::NotRunning) << "qualiclip did not finish";
+    if (process.state() != QProcess::NotRunning) {
+        process.kill();
+        process.waitForFinished();
+    }
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAllStandardOutput().toStdString(), process.readAllStandardError().toStdString()};
+}
+
+std::string oracleModel() { return (test::oracleDir() / "tiny_qualiclip.pth").string(); }
+
+#define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
+
+TEST(ModelsCli, HelpNamesTheActions) {
+    test::TempDir home;
+    EXPECT_CONTAINS(runQualiclip({"--help"}, isolatedEnvironment(home)).out, "models");
+    const RunResult r = runQualiclip({"models", "--help"}, isolatedEnvironment(home));
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_CONTAINS(r.out, "download");
+    EXPECT_EQ(runQualiclip({"models", "frobnicate"}, isolatedEnvironment(home)).exitCode, 2);
+    EXPECT_EQ(runQualiclip({"models", "download", "no-such-model"}, isolatedEnvironment(home)).exitCode, 2);
+}
+
+TEST(ModelsCli, VerifyAcceptsTheTinyModel) {
+    QCI_REQUIRE_ORACLE();
+    test::TempDir home;
+    const RunResult r = runQualiclip({"models", "verify", QString::fromStdString(oracleModel())}, isolatedEnvironment(home));
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_CONTAINS(r.out, "sha256  " + sha256OfFile(oracleModel()));
+    EXPECT_CONTAINS(r.out, "valid   yes");
+}
+
+TEST(ModelsCli, VerifyRefusesADamagedFile) {
+    QCI_REQUIRE_ORACLE();
+    test::TempDir home;
+    const std::string damaged = home.file("damaged.pth");
+    fs::copy_file(oracleModel(), damaged);
+    fs::resize_file(damaged, fs::file_size(damaged) / 2);
+    const RunResult r = runQualiclip({"models", "verify", QString::fromStdString(damaged)}, isolatedEnvironment(home));
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_CONTAINS(r.out, "sha256  " + sha256OfFile(damaged));
+    EXPECT_CONTAINS(r.out, "valid   no");
+    EXPECT_EQ(runQualiclip({"models", "verify", QString::fromStdString(home.file("absent.pth"))}, isolatedEnvironment(home))
+                  .exitCode,
+              2);
+    // Without a path, and with no model anywhere: says where it looked.
+    const RunResult none = runQualiclip({"models", "verify"}, isolatedEnvironment(home));
+    EXPECT_EQ(none.exitCode, 2);
+    EXPECT_CONTAINS(none.err, "no QualiCLIP model found");
+}
+
+TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
+    QCI_REQUIRE_ORACLE();
+    ensureApplication();
+    test::TempDir home;
+    test::LocalHttpServer server;
+    ASSERT_TRUE(server.listening());
+    QFile file(QString::fromStdString(oracleModel()));
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QByteArray model = file.readAll();
+    server.route("/qualiclip.pth", [&](const test::LocalHttpServer::Request& r, int) {
+        return test::LocalHttpServer::file(model, r);
+    });
+    const QProcessEnvironment env = isolatedEnvironment(home);
+    const RunResult r = runQualiclip({"models", "download", "--url", server.url("/qualiclip.pth")}, env);
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    const fs::path installed = home.path() / "qualiclip" / "models" / "qualiclip.pth";
+    ASSERT_TRUE(fs::exists(installed));
+    EXPECT_EQ(sha256OfFile(installed.string()), sha256OfFile(oracleModel()));
+    EXPECT_TRUE(fs::exists(installed.parent_path() / "installed.json"));
+    EXPECT_FALSE(fs::exists(installed.string() + ".part"));
+    EXPECT_CONTAINS(r.out, sha256OfFile(oracleModel()));
+    EXPECT_EQ(server.requests().size(), 1u);
+
+    const RunResult list = runQualiclip({"models", "list"}, env);
+    EXPECT_EQ(list.exitCode, 0);
+    EXPECT_CONTAINS(list.out, "installed (active)");
+    EXPECT_CONTAINS(list.out, sha256OfFile(oracleModel()));
+    // verify with no path checks the model the program would use: the one just installed.
+    EXPECT_EQ(runQualiclip({"models", "verify"}, env).exitCode, 0);
+    // Installed already: no second download without --force.
+    EXPECT_EQ(runQualiclip({"models", "download", "--url", server.url("/qualiclip.pth")}, env).exitCode, 0);
+    EXPECT_EQ(server.requests().size(), 1u);
+
+    // A failed forced download (404) exits 1 and leaves the installed model as it was.
+    const RunResult failed = runQualiclip({"models", "download", "--force", "--url", server.url("/gone.pth")}, env);
+    EXPECT_EQ(failed.exitCode, 1);
+    EXPECT_CONTAINS(failed.err, "HTTP 404");
+    EXPECT_EQ(sha256OfFile(installed.string()), sha256OfFile(oracleModel()));
+    EXPECT_FALSE(fs::exists(installed.string() + ".part"));
+}
+
+}  // namespace
+}  // namespace qc
