@@ -11,7 +11,9 @@
 
 #include "CompareView.h"
 #include "ComputeEnvironment.h"
+#include "ImageDetailPanel.h"
 #include "InspectorWindow.h"
+#include "MapPanel.h"
 
 namespace {
 
@@ -22,6 +24,8 @@ struct InspectorArguments {
     QString view = QStringLiteral("table");  // table, grid, viewer or compare
     std::optional<qc::ui::ScoreRange> scoreRange;
     QStringList inputs;
+    int mapKind = 0;          // MapPanel's kind index: 0 none, 1 dense, 2 patches, 3 Grad-CAM
+    bool mapSideBySide = false;
 };
 
 [[noreturn]] void usageError(const QString& message) {
@@ -57,6 +61,9 @@ InspectorArguments parseArguments(const QApplication& app) {
          "VIEW"},
         {"score-range", "Show only images scored within LO..HI, as dragging that range on the histogram does.",
          "LO:HI"},
+        {"map", "Show this quality map over the selected image: dense, patches or gradcam (as the viewer's "
+                "Map box does); --screenshot waits for it.", "KIND"},
+        {"map-side-by-side", "With --map: show the map beside the image too."},
     });
     parser.addPositionalArgument("PATH", "Images or folders to open.", "[PATH...]");
     parser.process(app);
@@ -66,6 +73,13 @@ InspectorArguments parseArguments(const QApplication& app) {
     if (!QStringList{"table", "grid", "viewer", "compare"}.contains(args.view))
         usageError(QStringLiteral("--view wants table, grid, viewer or compare, not '%1'").arg(args.view));
     if (parser.isSet("score-range")) args.scoreRange = parseScoreRange(parser.value("score-range"));
+    if (parser.isSet("map")) {
+        const QStringList kinds{"dense", "patches", "gradcam"};
+        args.mapKind = kinds.indexOf(parser.value("map")) + 1;
+        if (args.mapKind == 0)
+            usageError(QStringLiteral("--map wants dense, patches or gradcam, not '%1'").arg(parser.value("map")));
+        args.mapSideBySide = parser.isSet("map-side-by-side");
+    }
     return args;
 }
 
@@ -88,11 +102,20 @@ void whenSettled(qc::ui::InspectorWindow* window, const InspectorArguments& args
             const int rows = window->proxy()->rowCount();
             if (auto* compare = window->compareRows({0, rows / 2, rows - 1})) pictured = compare;
         }
-        // The viewers load their pictures off the GUI thread: give them a moment.
-        QTimer::singleShot(pictured == window ? 500 : 1500, window, [pictured, args] {
+        auto finish = [pictured, args] {
             if (!args.screenshotPath.isEmpty()) saveScreenshot(pictured, args.screenshotPath);
             if (args.quitAfterScoring) QApplication::quit();
-        });
+        };
+        if (args.mapKind > 0) {
+            // The map is computed off the GUI thread: picture the window once it is drawn.
+            qc::ui::MapPanel* maps = window->detailPanel()->mapPanel();
+            QObject::connect(maps, &qc::ui::MapPanel::mapShown, window,
+                             [window, finish] { QTimer::singleShot(500, window, finish); });
+            maps->selectMap(args.mapKind, args.mapSideBySide);
+            return;
+        }
+        // The viewers load their pictures off the GUI thread: give them a moment.
+        QTimer::singleShot(pictured == window ? 500 : 1500, window, finish);
     });
     // Give the scan and the model load a moment to start before asking whether all is done.
     QTimer::singleShot(300, poll, qOverload<>(&QTimer::start));

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,8 @@ int main(int argc, char** argv) {
     const std::string folder = argv[1];
     int count = 12;
     if (argc == 4 && !std::strcmp(argv[2], "--count")) count = std::atoi(argv[3]);
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);  // the folder may not exist yet
     cv::RNG rng(20240311);
     for (int i = 0; i < count; ++i) {
         cv::Mat image = scene(rng);

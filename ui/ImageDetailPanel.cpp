@@ -71,6 +71,7 @@ ImageDetailPanel::ImageDetailPanel(QWidget* parent)
     split->addWidget(info);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 260});  // the picture first: the bars stay readable at their minimum
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
