@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "CompareView.h"
+#include "DegradationLabWindow.h"
 #include "ComputeEnvironment.h"
 #include "ImageDetailPanel.h"
 #include "InspectorWindow.h"
@@ -57,7 +58,9 @@ InspectorArguments parseArguments(const QApplication& app) {
         {"quit-after-scoring", "Quit once every image is scored (after --screenshot)."},
         {"view", "Start with this view: table (default), grid (thumbnails), viewer (the image, its score "
                  "and pair bars given most of the window) or compare (once every image is scored, the best, "
-                 "a middle and the worst image side by side; --screenshot then pictures the compare window).",
+                 "a middle and the worst image side by side; --screenshot then pictures the compare window) or lab "
+                 "(once every image is scored, the degradation lab on the first image; --screenshot pictures the "
+                 "lab when its run is done, with --map's map in its cell view).",
          "VIEW"},
         {"score-range", "Show only images scored within LO..HI, as dragging that range on the histogram does.",
          "LO:HI"},
@@ -70,8 +73,8 @@ InspectorArguments parseArguments(const QApplication& app) {
     InspectorArguments args{parser.value("model"), parser.value("screenshot"), parser.isSet("quit-after-scoring"),
                             QStringLiteral("table"), std::nullopt, parser.positionalArguments()};
     if (parser.isSet("view")) args.view = parser.value("view");
-    if (!QStringList{"table", "grid", "viewer", "compare"}.contains(args.view))
-        usageError(QStringLiteral("--view wants table, grid, viewer or compare, not '%1'").arg(args.view));
+    if (!QStringList{"table", "grid", "viewer", "compare", "lab"}.contains(args.view))
+        usageError(QStringLiteral("--view wants table, grid, viewer, compare or lab, not '%1'").arg(args.view));
     if (parser.isSet("score-range")) args.scoreRange = parseScoreRange(parser.value("score-range"));
     if (parser.isSet("map")) {
         const QStringList kinds{"dense", "patches", "gradcam"};
@@ -86,6 +89,26 @@ InspectorArguments parseArguments(const QApplication& app) {
 void saveScreenshot(QWidget* widget, const QString& path) {
     if (!widget->grab().save(path))
         std::fprintf(stderr, "qualiclip-inspector: cannot write the screenshot '%s'\n", qPrintable(path));
+}
+
+// Opens the degradation lab on the current image and calls `finish` with the lab pictured once
+// its run (and, with --map, its cell-view maps) is done.
+template <typename Finish>
+void pictureLab(qc::ui::InspectorWindow* window, const InspectorArguments& args, Finish finish) {
+    window->degradeAction()->trigger();
+    auto* lab = window->findChild<qc::ui::DegradationLabWindow*>();
+    if (!lab) return finish();
+    auto done = [lab, args] {
+        if (!args.screenshotPath.isEmpty()) saveScreenshot(lab, args.screenshotPath);
+        if (args.quitAfterScoring) QApplication::quit();
+    };
+    QObject::connect(lab, &qc::ui::DegradationLabWindow::runFinished, lab, [lab, args, done] {
+        lab->showCell(0, 4);  // the first distortion at level 4, beside the original
+        if (args.mapKind == 0) return void(QTimer::singleShot(500, lab, done));
+        QObject::connect(lab, &qc::ui::DegradationLabWindow::cellMapsShown, lab,
+                         [lab, done] { QTimer::singleShot(500, lab, done); });
+        lab->showMap(args.mapKind);
+    });
 }
 
 // Waits until the window has settled (listed, scored, thumbnails made), then lets the event
@@ -106,6 +129,10 @@ void whenSettled(qc::ui::InspectorWindow* window, const InspectorArguments& args
             if (!args.screenshotPath.isEmpty()) saveScreenshot(pictured, args.screenshotPath);
             if (args.quitAfterScoring) QApplication::quit();
         };
+        if (args.view == QLatin1String("lab")) {
+            pictureLab(window, args, finish);
+            return;
+        }
         if (args.mapKind > 0) {
             // The map is computed off the GUI thread: picture the window once it is drawn.
             qc::ui::MapPanel* maps = window->detailPanel()->mapPanel();

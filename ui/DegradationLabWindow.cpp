@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -27,6 +28,9 @@
 #include "DegradationLabModel.h"
 #include "DegradationLabWorker.h"
 #include "ImageCanvas.h"
+#include "MapExport.h"
+#include "MapLegend.h"
+#include "QualityMapComputer.h"
 #include "QCustomPlotWrapper.h"
 #include "ScoreColors.h"
 
@@ -174,10 +178,32 @@ void DegradationLabWindow::buildUi() {
     connect(originalCanvas_, &ImageCanvas::viewChanged, cellCanvas_, &ImageCanvas::setView);
     connect(cellCanvas_, &ImageCanvas::viewChanged, originalCanvas_, &ImageCanvas::setView);
     cellTitle_ = new QLabel(this);
+    mapKind_ = new QComboBox(this);
+    mapKind_->addItems({QStringLiteral("No map"), QStringLiteral("Dense tokens"), QStringLiteral("Patches 224/112"),
+                        QStringLiteral("Grad-CAM")});
+    mapKind_->setToolTip(QStringLiteral("Quality map of the original and of the cell, on one scale"));
+    mapLegend_ = new MapLegend(this);
+    mapLegend_->hide();
+    originalMaps_ = new QualityMapComputer(this);
+    cellMaps_ = new QualityMapComputer(this);
+    connect(mapKind_, &QComboBox::currentIndexChanged, this, &DegradationLabWindow::requestCellMaps);
+    connect(originalMaps_, &QualityMapComputer::ready, this, [this](std::shared_ptr<const MapResult> r) {
+        originalMap_ = std::move(r);
+        renderCellMaps();
+    });
+    connect(cellMaps_, &QualityMapComputer::ready, this, [this](std::shared_ptr<const MapResult> r) {
+        cellMap_ = std::move(r);
+        renderCellMaps();
+    });
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(cellTitle_, 1);
+    titleRow->addWidget(mapLegend_);
+    titleRow->addWidget(new QLabel(QStringLiteral("Map:"), this));
+    titleRow->addWidget(mapKind_);
     auto* compare = new QWidget(this);
     auto* compareLayout = new QVBoxLayout(compare);
     compareLayout->setContentsMargins(0, 0, 0, 0);
-    compareLayout->addWidget(cellTitle_);
+    compareLayout->addLayout(titleRow);
     auto* canvases = new QHBoxLayout;
     canvases->addWidget(originalCanvas_);
     canvases->addWidget(cellCanvas_);
@@ -376,6 +402,7 @@ void DegradationLabWindow::showCell(int row, int column) {
     shownColumn_ = column;
     originalCanvas_->setImage(original->image);
     cellCanvas_->setImage(c->image);
+    requestCellMaps();
     if (first) {
         originalCanvas_->fitToWindow();
         cellCanvas_->fitToWindow();
@@ -483,6 +510,46 @@ void DegradationLabWindow::exportFolder() {
     if (folder.isEmpty()) return;
     QString error;
     if (!exportImages(folder, &error)) QMessageBox::warning(this, QStringLiteral("Export Images and CSV"), error);
+}
+
+void DegradationLabWindow::showMap(int kindIndex) { mapKind_->setCurrentIndex(kindIndex); }
+
+void DegradationLabWindow::requestCellMaps() {
+    originalMap_.reset();
+    cellMap_.reset();
+    originalCanvas_->clearOverlay();
+    cellCanvas_->clearOverlay();
+    mapLegend_->hide();
+    const LabCell* original = model_->cell(shownRow_, 0);
+    const LabCell* c = model_->cell(shownRow_, shownColumn_);
+    if (mapKind_->currentIndex() <= 0 || !qualiclip_ || !original || !c) {
+        originalMaps_->cancel();
+        cellMaps_->cancel();
+        return;
+    }
+    const qc::MapKind kinds[] = {qc::MapKind::Dense, qc::MapKind::Patches, qc::MapKind::GradCam};
+    const qc::MapRequest request{kinds[mapKind_->currentIndex() - 1], -1, {}};
+    originalMaps_->requestImage(QStringLiteral("original"), original->image, qualiclip_, request);
+    cellMaps_->requestImage(QStringLiteral("cell"), c->image, qualiclip_, request);
+}
+
+// Both maps on the scale of their union, so a colour means the same value on both sides.
+void DegradationLabWindow::renderCellMaps() {
+    if (!originalMap_ || !cellMap_) return;
+    double low = 0, high = 1, low2 = 0, high2 = 1;
+    qc::displayRange(originalMap_->map, low, high);
+    qc::displayRange(cellMap_->map, low2, high2);
+    low = std::min(low, low2);
+    high = std::max(high, high2);
+    auto render = [&](const MapResult& r) {
+        const cv::Mat rgb = qc::renderMap(r.map, qc::ColorMap::Viridis, false, low, high);
+        return QImage(rgb.data, rgb.cols, rgb.rows, static_cast<int>(rgb.step), QImage::Format_RGB888).copy();
+    };
+    originalCanvas_->setOverlay(render(*originalMap_), false);
+    cellCanvas_->setOverlay(render(*cellMap_), false);
+    mapLegend_->setScale(qc::ColorMap::Viridis, low, high);
+    mapLegend_->show();
+    Q_EMIT cellMapsShown();
 }
 
 }  // namespace qc::ui

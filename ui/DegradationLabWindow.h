@@ -19,6 +19,7 @@
 #include "QualiClipModel.h"
 
 class QAction;
+class QComboBox;
 class QCustomPlot;
 class QLabel;
 class QListWidget;
@@ -33,6 +34,9 @@ namespace qc::ui {
 class DegradationLabModel;
 class DegradationLabWorker;
 class ImageCanvas;
+class MapLegend;
+class QualityMapComputer;
+struct MapResult;
 
 class DegradationLabWindow : public QWidget {
     Q_OBJECT
@@ -53,12 +57,15 @@ public:
     void setFamiliesChecked(const std::vector<qc::DegradationFamily>& families);
     void setLevels(int levels);
     void showCell(int row, int column);  // large, beside the original
+    // The quality map over the cell and the original: 0 none, 1 dense, 2 patches, 3 Grad-CAM.
+    void showMap(int kindIndex);
 
     QImage renderGrid() const;  // the grid as one picture, with labels and scores
     bool exportImages(const QString& folder, QString* error) const;  // PNGs + degradations.csv
 
 Q_SIGNALS:
     void runFinished();
+    void cellMapsShown();  // both maps of the cell view are drawn
 
 private:
     void buildUi();
@@ -69,6 +76,8 @@ private:
     void updateStatus();
     void exportGrid();
     void exportFolder();
+    void requestCellMaps();
+    void renderCellMaps();
 
     QString imagePath_;
     std::shared_ptr<const qc::QualiClipModel> qualiclip_;
@@ -87,6 +96,12 @@ private:
     ImageCanvas* originalCanvas_ = nullptr;
     ImageCanvas* cellCanvas_ = nullptr;
     QLabel* cellTitle_ = nullptr;
+    // The quality map of the cell shown large and of the original beside it, on one scale.
+    QComboBox* mapKind_ = nullptr;
+    MapLegend* mapLegend_ = nullptr;
+    QualityMapComputer* originalMaps_ = nullptr;
+    QualityMapComputer* cellMaps_ = nullptr;
+    std::shared_ptr<const MapResult> originalMap_, cellMap_;
     int shownRow_ = -1, shownColumn_ = -1;
     bool running_ = false;
 };

@@ -47,6 +47,7 @@ public:
     QListView* grid() const { return grid_; }
     void showGrid(bool grid);
     ImageDetailPanel* detailPanel() const { return detail_; }
+    QAction* degradeAction() const { return degradeAction_; }  // opens the lab on the current image
     ScoreHistogram* histogram() const { return histogram_; }
 
     void open(const QStringList& paths);

@@ -4,6 +4,7 @@
 // and waits. GUI-thread API; results arrive as queued signals.
 #pragma once
 
+#include <QImage>
 #include <QObject>
 #include <QString>
 #include <QThreadPool>
@@ -32,6 +33,10 @@ public:
 
     void request(const QString& path, std::shared_ptr<const qc::QualiClipModel> model,
                  const qc::ResizePolicy& policy, const qc::MapRequest& request);
+    // An image already in memory (RGB888), used as the network input as it is; `label` names it
+    // in results and messages.
+    void requestImage(const QString& label, const QImage& image, std::shared_ptr<const qc::QualiClipModel> model,
+                      const qc::MapRequest& request);
     void cancel();
 
 Q_SIGNALS:
@@ -40,6 +45,9 @@ Q_SIGNALS:
     void progress(int done, int total);
 
 private:
+    void start(const QString& path, const QImage& image, std::shared_ptr<const qc::QualiClipModel> model,
+               const qc::ResizePolicy& policy, const qc::MapRequest& request);
+
     QThreadPool pool_;
     quint64 latest_ = 0;
     std::shared_ptr<std::atomic<bool>> cancel_;

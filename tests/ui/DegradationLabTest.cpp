@@ -1,6 +1,7 @@
 // The degradation lab's model and worker: cells stream in from the worker thread and fill the
 // grid, stale generations are dropped, the Spearman figures, the CSV and the exports, cancel.
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -10,6 +11,7 @@
 #include "DegradationLabModel.h"
 #include "DegradationLabWindow.h"
 #include "DegradationLabWorker.h"
+#include "ImageCanvas.h"
 #include "UiTestSupport.h"
 
 namespace qc::ui {
@@ -96,6 +98,28 @@ private Q_SLOTS:
         for (const char* name : {"original.png", "lens_blur_L1.png", "impulse_noise_L2.png", "degradations.csv"})
             QVERIFY2(QFile::exists(out.filePath(QString::fromLatin1(name))), name);
         lab.showCell(1, 2);  // large beside the original, no crash on a real cell
+    }
+
+    void cellViewShowsTheMapsOfTheCellAndTheOriginal() {
+        QTemporaryDir dir;
+        const QString image = test::writeImages(dir, 1, 96).front();
+        DegradationLabWindow lab(image, test::smallModel());
+        lab.setFamiliesChecked({DegradationFamily::GaussianBlur});
+        lab.setLevels(1);
+        QSignalSpy finished(&lab, &DegradationLabWindow::runFinished);
+        lab.run();
+        QVERIFY(finished.wait(60000));
+        lab.showCell(0, 1);
+        QComboBox* kind = nullptr;
+        for (QComboBox* box : lab.findChildren<QComboBox*>())
+            if (box->findText(QStringLiteral("Grad-CAM")) >= 0) kind = box;
+        QVERIFY(kind != nullptr);
+        kind->setCurrentIndex(1);  // dense tokens
+        const QList<ImageCanvas*> canvases = lab.findChildren<ImageCanvas*>();
+        QCOMPARE(canvases.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(canvases[0]->hasOverlay() && canvases[1]->hasOverlay(), 20000);
+        kind->setCurrentIndex(0);
+        QVERIFY(!canvases[0]->hasOverlay() && !canvases[1]->hasOverlay());
     }
 
     void withoutAModelCellsAreUnscored() {
