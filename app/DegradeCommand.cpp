@@ -1,9 +1,9 @@
+#include "CommandSupport.h"
 #include "DegradeCommand.h"
 
 #include <QCommandLineParser>
 
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -23,17 +23,9 @@
 namespace qc::cli {
 namespace {
 
-constexpr int kExitOk = 0, kExitSomeFailed = 1, kExitUsage = 2, kExitInterrupted = 130;
 constexpr const char* kCsvName = "degradations.csv";
 
-std::atomic<bool> g_interrupted{false};
-
-void onInterrupt(int) { g_interrupted.store(true); }
-
-int usageError(const std::string& message) {
-    std::cerr << "qualiclip degrade: " << message << "\nTry 'qualiclip degrade --help'.\n";
-    return kExitUsage;
-}
+int usageError(const std::string& message) { return qc::cli::usageError("degrade", message); }
 
 std::string familyIds() {
     std::string ids;
@@ -116,11 +108,7 @@ bool writeBytes(const std::filesystem::path& path, const std::vector<unsigned ch
 int runDegradeCommand(const QStringList& arguments) {
     QCommandLineParser parser;
     addOptions(parser);
-    if (!parser.parse(arguments)) return usageError(parser.errorText().toStdString());
-    if (parser.isSet("help")) {
-        std::cout << parser.helpText().toStdString();
-        return kExitOk;
-    }
+    if (const auto stop = parseCommandLine(parser, arguments, "degrade")) return *stop;
     if (parser.isSet("list")) {
         std::cout << degradationTableMarkdown();
         return kExitOk;
@@ -154,7 +142,7 @@ int runDegradeCommand(const QStringList& arguments) {
         args.request.rgb = loadImageRgb8(args.image).rgb;
     } catch (const std::exception& e) {
         std::cerr << "qualiclip degrade: " << e.what() << "\n";
-        return kExitSomeFailed;
+        return kExitFailed;
     }
     args.request.name = args.image;
 
@@ -170,8 +158,7 @@ int runDegradeCommand(const QStringList& arguments) {
     const std::vector<PromptPair> pairs = engine ? engine->model().info().pairs : std::vector<PromptPair>{};
     csv << studyCsvHeader(pairs);
 
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    const std::atomic<bool>& interrupted = watchInterrupts();
     size_t failed = 0;
     // Scores of levels 0..N per family, for the monotonicity summary.
     double originalScore = NAN;
@@ -200,13 +187,13 @@ int runDegradeCommand(const QStringList& arguments) {
                     if (args.request.families[i] == *cell.family) scores[i].push_back(scored ? cell.result.score : NAN);
             std::fprintf(stderr, "%zu/%zu %s\n", done, total, cell.id().c_str());
         },
-        &g_interrupted);
+        &interrupted);
     csv.close();
     if (!csv) {
         std::cerr << "qualiclip degrade: writing '" << partPath.string() << "' failed (disk full?)\n";
         return kExitUsage;
     }
-    if (g_interrupted.load()) {
+    if (interrupted.load()) {
         std::cerr << "qualiclip degrade: interrupted; partial rows kept in '" << partPath.string() << "'\n";
         return kExitInterrupted;
     }
@@ -230,7 +217,7 @@ int runDegradeCommand(const QStringList& arguments) {
         }
         std::printf("(* the score does not fall at every level)\n");
     }
-    return failed > 0 ? kExitSomeFailed : kExitOk;
+    return failed > 0 ? kExitFailed : kExitOk;
 }
 
 }  // namespace qc::cli

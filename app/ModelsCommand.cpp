@@ -1,3 +1,4 @@
+#include "CommandSupport.h"
 #include "ModelsCommand.h"
 
 #include <QCommandLineParser>
@@ -6,7 +7,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -21,10 +21,6 @@
 namespace qc::cli {
 namespace {
 
-constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitInterrupted = 130;
-
-std::atomic<bool> g_interrupted{false};
-void onInterrupt(int) { g_interrupted.store(true); }
 
 const char* kModelsUsage =
     "Usage: qualiclip models <list|download|verify> [options]\n"
@@ -36,8 +32,7 @@ const char* kModelsUsage =
     "                               (default: the model the program would use); exit 0 only if valid\n";
 
 int usageError(const std::string& message) {
-    std::cerr << "qualiclip models: " << message << "\n\n" << kModelsUsage;
-    return kExitUsage;
+    return qc::cli::usageError("models", message, std::string("\n") + kModelsUsage);
 }
 
 std::string activeModelPath() {
@@ -106,11 +101,8 @@ int downloadModel(const QStringList& arguments) {
     parser.addOptions({{"url", "Download from URL (a mirror) instead of the registry's address.", "URL"},
                        {"force", "Download again even when the model is installed."}});
     parser.addPositionalArgument("ID", "A model id from 'qualiclip models list' (default: qualiclip).", "[ID]");
-    if (!parser.parse(arguments)) return usageError(parser.errorText().toStdString());
-    if (parser.isSet("help")) {
-        std::cout << parser.helpText().toStdString();
-        return kExitOk;
-    }
+    if (const auto stop = parseCommandLine(parser, arguments, "models", std::string("\n") + kModelsUsage))
+        return *stop;
     const QStringList ids = parser.positionalArguments();
     if (ids.size() > 1) return usageError("download takes one model id");
     const std::string id = ids.isEmpty() ? modelRegistry().front().id : ids.front().toStdString();
@@ -130,11 +122,10 @@ int downloadModel(const QStringList& arguments) {
     }
     std::cerr << "Downloading " << entry->name << " (licence " << entry->licence << ") from "
               << (url.empty() ? entry->url : url) << "\n";
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    const std::atomic<bool>& interrupted = watchInterrupts();
     DownloadProgressLine line;
     const DownloadResult result =
-        installModel(*entry, folder, url, [&](const DownloadProgress& p) { line.update(p); }, &g_interrupted);
+        installModel(*entry, folder, url, [&](const DownloadProgress& p) { line.update(p); }, &interrupted);
     line.finish();
     if (result.cancelled) {
         std::cerr << "qualiclip models: download interrupted; run the command again to resume\n";
@@ -155,11 +146,8 @@ int verifyModel(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addPositionalArgument("PATH", "A model file (default: the one the program would use).", "[PATH]");
-    if (!parser.parse(arguments)) return usageError(parser.errorText().toStdString());
-    if (parser.isSet("help")) {
-        std::cout << parser.helpText().toStdString();
-        return kExitOk;
-    }
+    if (const auto stop = parseCommandLine(parser, arguments, "models", std::string("\n") + kModelsUsage))
+        return *stop;
     const QStringList paths = parser.positionalArguments();
     if (paths.size() > 1) return usageError("verify takes one file");
     std::string path = paths.isEmpty() ? std::string() : paths.front().toStdString();

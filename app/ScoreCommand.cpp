@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
 
+#include "CommandSupport.h"
 #include "Errors.h"
 #include "ImageCollector.h"
 #include "MapExport.h"
@@ -23,16 +23,7 @@
 namespace qc::cli {
 namespace {
 
-constexpr int kExitOk = 0, kExitSomeFailed = 1, kExitUsage = 2, kExitInterrupted = 130;
-
-std::atomic<bool> g_interrupted{false};
-
-void onInterrupt(int) { g_interrupted.store(true); }
-
-int usageError(const std::string& message) {
-    std::cerr << "qualiclip score: " << message << "\nTry 'qualiclip score --help'.\n";
-    return kExitUsage;
-}
+int usageError(const std::string& message) { return qc::cli::usageError("score", message); }
 
 struct ScoreArguments {
     std::string modelPath;
@@ -187,11 +178,7 @@ void writeMap(const ImageResult& r, MapFileNamer& names, size_t& failed) {
 int runScoreCommand(const QStringList& arguments) {
     QCommandLineParser parser;
     addOptions(parser);
-    if (!parser.parse(arguments)) return usageError(parser.errorText().toStdString());
-    if (parser.isSet("help")) {
-        std::cout << parser.helpText().toStdString();
-        return kExitOk;
-    }
+    if (const auto stop = parseCommandLine(parser, arguments, "score")) return *stop;
     ScoreArguments args;
     if (const std::string problem = parseArguments(parser, args); !problem.empty()) return usageError(problem);
 
@@ -231,8 +218,7 @@ int runScoreCommand(const QStringList& arguments) {
     std::ostream& out = args.outputPath.empty() ? std::cout : file;
     ResultWriter writer(out, args.format, model->info().pairs, args.scoring.dense);
 
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    const std::atomic<bool>& interrupted = watchInterrupts();
     ScoringEngine engine(model, args.scoring);
     ProgressLine progress(collected.images.size());
     size_t failed = 0;
@@ -247,7 +233,7 @@ int runScoreCommand(const QStringList& arguments) {
             writer.write(r);
             progress.update(index + 1);
         },
-        &g_interrupted);
+        &interrupted);
     progress.finish();
 
     if (!args.outputPath.empty()) {
@@ -257,7 +243,7 @@ int runScoreCommand(const QStringList& arguments) {
             return kExitUsage;
         }
     }
-    if (g_interrupted.load()) {
+    if (interrupted.load()) {
         std::cerr << "qualiclip score: interrupted after " << done << " of " << collected.images.size()
                   << " images" << (args.outputPath.empty() ? "" : "; partial rows kept in '" + partPath + "'")
                   << "\n";
@@ -273,7 +259,7 @@ int runScoreCommand(const QStringList& arguments) {
         }
     }
     const bool anyFailed = failed > 0 || !collected.problems.empty();
-    return anyFailed ? kExitSomeFailed : kExitOk;
+    return anyFailed ? kExitFailed : kExitOk;
 }
 
 }  // namespace qc::cli

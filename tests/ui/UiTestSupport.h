@@ -18,21 +18,7 @@
 namespace qc::ui::test {
 
 // CLIP's modified ResNet at width 8 with one block per stage and the 7 official pairs.
-inline qc::ModelSpec smallSpec() {
-    qc::ModelSpec s;
-    s.width = 8;
-    s.blocks = {1, 1, 1, 1};
-    s.poolChannels = 256;
-    s.poolHeads = 4;
-    s.positionalRows = 50;
-    s.outputDim = 32;
-    s.pairCount = 7;
-    s.textWidth = 64;
-    s.textLayers = 1;
-    s.contextLength = 77;
-    s.vocabSize = 50;
-    return s;
-}
+inline qc::ModelSpec smallSpec() { return qc::smallModelSpec(7); }
 
 inline std::shared_ptr<const qc::QualiClipModel> smallModel() {
     static auto model = qc::QualiClipModel::fromCheckpoint(qc::makeRandomCheckpoint(smallSpec(), 5));
