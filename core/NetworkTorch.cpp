@@ -74,30 +74,36 @@ struct Bottleneck {
     int stride = 1;
 };
 
-// x: [C, H, W] float, contiguous. 1x1 convolution as a matrix product.
+// Activations are [N, C, H, W] float, contiguous (N images of one size).
+// 1x1 convolution as one matrix product per image on its [C, H*W] view.
 at::Tensor pointwise(const FoldedConv& c, const at::Tensor& x) {
-    const int64_t h = x.size(1), w = x.size(2);
-    return at::addmm(c.bias, c.weight, x.view({x.size(0), h * w})).view({c.weight.size(0), h, w});
+    const int64_t n = x.size(0), hw = x.size(2) * x.size(3), out = c.weight.size(0);
+    at::Tensor y = at::empty({n, out, x.size(2), x.size(3)}, x.options());
+    for (int64_t i = 0; i < n; ++i) {
+        at::Tensor yi = y[i].view({out, hw});
+        at::addmm_out(yi, c.bias, c.weight, x[i].view({x.size(1), hw}));
+    }
+    return y;
 }
 
 // residual += conv1x1(x); residual is updated in place (saves one full-size tensor).
 void pointwiseAccumulate(const FoldedConv& c, const at::Tensor& x, at::Tensor& residual) {
-    const int64_t hw = x.size(1) * x.size(2);
-    at::Tensor r = residual.view({residual.size(0), hw});
-    r.add_(c.bias);
-    r.addmm_(c.weight, x.view({x.size(0), hw}));
+    const int64_t hw = x.size(2) * x.size(3);
+    for (int64_t i = 0; i < x.size(0); ++i) {
+        at::Tensor r = residual[i].view({residual.size(1), hw});
+        r.add_(c.bias);
+        r.addmm_(c.weight, x[i].view({x.size(1), hw}));
+    }
 }
 
 at::Tensor conv3x3(const FoldedConv& c, const at::Tensor& x, int stride) {
-    return at::conv2d(x.unsqueeze(0), c.weight, c.bias.view({-1}), {stride, stride}, {1, 1})
-        .squeeze(0);
+    return at::conv2d(x, c.weight, c.bias.view({-1}), {stride, stride}, {1, 1});
 }
 
-at::Tensor avgPool(const at::Tensor& x, int k) {
-    return at::avg_pool2d(x.unsqueeze(0), {k, k}, {k, k}).squeeze(0).contiguous();
-}
+at::Tensor avgPool(const at::Tensor& x, int k) { return at::avg_pool2d(x, {k, k}, {k, k}).contiguous(); }
 
-LayerStats statsOf(const std::string& name, const at::Tensor& x) {
+LayerStats statsOf(const std::string& name, const at::Tensor& batch) {
+    const at::Tensor x = batch[0];
     LayerStats s;
     s.name = name;
     s.shapeChw = x.sizes().vec();
@@ -147,6 +153,7 @@ struct QualiClipModel::Impl {
     at::Tensor bottleneck(const Bottleneck& b, at::Tensor x) const;
     static at::Tensor poolGlobal(const PoolWeights& w, const at::Tensor& tokens);
     static at::Tensor tokensOf(const at::Tensor& features);
+    void head(const at::Tensor& features, const ForwardOptions& options, NetworkOutput& out) const;
     static at::Tensor headTarget(const PoolWeights& w, const at::Tensor& promptFeatures,
                                  const at::Tensor& features, int pair);
     at::Tensor poolDense(const at::Tensor& tokens) const;
@@ -196,7 +203,7 @@ at::Tensor QualiClipModel::Impl::preprocess(const cv::Mat& rgb) const {
     at::Tensor x = hwc.permute({2, 0, 1}).to(at::kFloat).div_(255.0f);
     at::Tensor mean = at::tensor({kMean[0], kMean[1], kMean[2]}).view({3, 1, 1});
     at::Tensor stdev = at::tensor({kStd[0], kStd[1], kStd[2]}).view({3, 1, 1});
-    return x.sub_(mean).div_(stdev).contiguous();
+    return x.sub_(mean).div_(stdev).contiguous().unsqueeze(0);  // [1, 3, H, W]
 }
 
 at::Tensor QualiClipModel::Impl::bottleneck(const Bottleneck& b, at::Tensor x) const {
@@ -227,7 +234,7 @@ at::Tensor QualiClipModel::Impl::encode(at::Tensor x, NetworkOutput& out,
         if (options.collectLayerStats)
             out.layerStats.push_back(statsOf("layer" + std::to_string(s + 1), x));
     }
-    return x;  // [C, h, w]
+    return x;  // [N, C, h, w]
 }
 
 // Attention-pool output 0 (the image embedding) from query 0 alone. With t0 the mean token:
@@ -349,19 +356,54 @@ NetworkOutput QualiClipModel::run(const cv::Mat& rgb, const ForwardOptions& opti
     out.inputHeight = rgb.rows;
     at::Tensor features = impl_->encode(impl_->preprocess(rgb), out, options);
     throwIfCancelled(options);
-    out.mapHeight = static_cast<int>(features.size(1));
-    out.mapWidth = static_cast<int>(features.size(2));
-    at::Tensor tokens = Impl::tokensOf(features);
-    features.reset();
-    impl_->scoreEmbedding(Impl::poolGlobal(impl_->pool, tokens), out);
-    if (options.dense || options.keepRawTokens) {
-        at::Tensor dense = impl_->poolDense(tokens);
-        if (options.dense) impl_->scoreDense(dense, out);
-        if (options.keepRawTokens) out.rawTokens = toVector<float>(dense);
-    }
+    impl_->head(features[0], options, out);
     out.networkSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
+}
+
+// Several images of one size through the convolutional part together (fewer, larger
+// operations: worth it for small inputs such as patch-map windows), then each through the head.
+std::vector<NetworkOutput> QualiClipModel::runBatch(const std::vector<cv::Mat>& images,
+                                                    const ForwardOptions& options) const {
+    if (images.empty()) return {};
+    for (const cv::Mat& rgb : images) {
+        checkInput(rgb);
+        if (rgb.size() != images.front().size()) throw ImageError("a batch needs images of one size");
+    }
+    const auto started = std::chrono::steady_clock::now();
+    c10::InferenceMode guard;
+    std::vector<at::Tensor> inputs;
+    for (const cv::Mat& rgb : images) inputs.push_back(impl_->preprocess(rgb));
+    NetworkOutput unused;
+    ForwardOptions encodeOptions = options;
+    encodeOptions.collectLayerStats = false;
+    at::Tensor features = impl_->encode(at::cat(inputs, 0), unused, encodeOptions);
+    inputs.clear();
+    throwIfCancelled(options);
+    std::vector<NetworkOutput> outputs(images.size());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    for (size_t i = 0; i < images.size(); ++i) {
+        outputs[i].inputWidth = images[i].cols;
+        outputs[i].inputHeight = images[i].rows;
+        impl_->head(features[static_cast<int64_t>(i)], options, outputs[i]);
+        outputs[i].networkSeconds = seconds / static_cast<double>(images.size());
+    }
+    return outputs;
+}
+
+// The attention pool and the scoring head for one image's layer-4 features [C, h, w].
+void QualiClipModel::Impl::head(const at::Tensor& features, const ForwardOptions& options,
+                                NetworkOutput& out) const {
+    out.mapHeight = static_cast<int>(features.size(1));
+    out.mapWidth = static_cast<int>(features.size(2));
+    const at::Tensor tokens = tokensOf(features);
+    scoreEmbedding(poolGlobal(pool, tokens), out);
+    if (options.dense || options.keepRawTokens) {
+        at::Tensor dense = poolDense(tokens);
+        if (options.dense) scoreDense(dense, out);
+        if (options.keepRawTokens) out.rawTokens = toVector<float>(dense);
+    }
 }
 
 // Grad-CAM's ingredients (Selvaraju et al., 2017): the last convolutional stage's output A and
@@ -378,7 +420,7 @@ FeatureGradient QualiClipModel::featureGradient(const cv::Mat& rgb, int pair,
         features = impl_->encode(impl_->preprocess(rgb), unused, options);
     }
     // A clone made outside inference mode is an ordinary tensor that autograd may record.
-    at::Tensor a = features.to(at::kDouble).clone().requires_grad_(true);
+    at::Tensor a = features[0].to(at::kDouble).clone().requires_grad_(true);
     at::Tensor target = Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), a, pair);
     target.backward();
     FeatureGradient g;

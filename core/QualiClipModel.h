@@ -86,6 +86,9 @@ public:
     // rgb: CV_8UC3 in R,G,B order; both sides >= 31 px (smaller gives an empty feature map;
     // throws ImageError). Multiply-adds of the network for an input size, for benchmarks.
     NetworkOutput run(const cv::Mat& rgb, const ForwardOptions& options = {}) const;
+    // Images of one size together (each result as run() gives it, up to float rounding; layer
+    // statistics are not collected). Throws ImageError when the sizes differ.
+    std::vector<NetworkOutput> runBatch(const std::vector<cv::Mat>& images, const ForwardOptions& options = {}) const;
     double multiplyAdds(int width, int height) const;
 
     // pair < 0: the score; else that pair's positive probability.

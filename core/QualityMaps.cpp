@@ -7,6 +7,9 @@
 namespace qc {
 namespace {
 
+// Windows scored together in one batch: the convolutions then work on larger tensors.
+constexpr size_t kPatchBatch = 8;
+
 std::string targetName(MapKind kind, int pair, const std::vector<PromptPair>& pairs) {
     if (pair < 0) return kind == MapKind::Dense ? "mean" : "score";
     if (pair >= static_cast<int>(pairs.size())) throw QualiClipError("no antonym pair " + std::to_string(pair));
@@ -108,12 +111,20 @@ PatchMap patchMap(const QualiClipModel& model, const cv::Mat& rgb, const PatchMa
     map.cols = (rgb.cols + options.stride - 1) / options.stride;
     map.rows = (rgb.rows + options.stride - 1) / options.stride;
     const std::vector<cv::Rect> windows = patchWindows(rgb.cols, rgb.rows, options);
-    for (size_t i = 0; i < windows.size(); ++i) {
+    for (size_t first = 0; first < windows.size(); first += kPatchBatch) {
         throwIfCancelled(cancel);
-        // A copy, so the crop is laid out exactly like a stand-alone image of that size.
-        const NetworkOutput out = model.run(rgb(windows[i]).clone());
-        result.windows.push_back({windows[i], pair < 0 ? out.score : out.pairProbabilities.at(static_cast<size_t>(pair))});
-        if (progress) progress(static_cast<int>(i + 1), static_cast<int>(windows.size()));
+        const size_t last = std::min(windows.size(), first + kPatchBatch);
+        std::vector<cv::Mat> crops;
+        // Copies, so each crop is laid out exactly like a stand-alone image of that size.
+        for (size_t i = first; i < last; ++i) crops.push_back(rgb(windows[i]).clone());
+        ForwardOptions forward;
+        forward.cancel = cancel;
+        const std::vector<NetworkOutput> outputs = model.runBatch(crops, forward);
+        for (size_t i = first; i < last; ++i) {
+            const NetworkOutput& out = outputs[i - first];
+            result.windows.push_back({windows[i], pair < 0 ? out.score : out.pairProbabilities.at(static_cast<size_t>(pair))});
+        }
+        if (progress) progress(static_cast<int>(last), static_cast<int>(windows.size()));
     }
     map.values.assign(static_cast<size_t>(map.rows) * map.cols, 0.0f);
     for (int r = 0; r < map.rows; ++r) {

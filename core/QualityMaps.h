@@ -4,7 +4,8 @@
 //             (one forward pass). Cell (r, c) covers input pixels [32c, 32c+32) x [32r, 32r+32),
 //             clipped to the image: the network's total stride is 32 and the feature map has
 //             floor((n + 1) / 32) cells per side, so a 95 px side has 3 cells, the last 31 px wide.
-//  - Patches: windows (default 224 px, stride 112) each scored exactly as a stand-alone image;
+//  - Patches: windows (default 224 px, stride 112) each scored as a stand-alone image (in
+//             batches of 8 windows of one size, which changes only float rounding);
 //             cell (r, c) is the stride x stride block at (c * stride, r * stride) and holds the
 //             mean score of the windows that contain its centre. The last window of a row or
 //             column is aligned to the image edge so every pixel is covered.

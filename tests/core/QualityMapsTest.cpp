@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "Errors.h"
 #include "ImageLoader.h"
 #include "MapExport.h"
 #include "ScoringEngine.h"
@@ -81,7 +82,8 @@ TEST(QualityMaps, EachWindowIsScoredExactlyAsTheCropAlone) {
     ASSERT_EQ(patches.windows.size(), 12u);  // 4 columns x 3 rows of windows
     const PatchWindow& w = patches.windows[5];
     cv::Mat crop = image(w.rect).clone();
-    EXPECT_DOUBLE_EQ(w.value, tinyModel()->run(crop).score);
+    // Batched with other windows, so equal up to float rounding of the batched convolutions.
+    EXPECT_NEAR(w.value, tinyModel()->run(crop).score, 1e-6);
     // A cell holds the mean of the windows containing its centre: cell (0, 0) only window 0.
     EXPECT_FLOAT_EQ(patches.map.at(0, 0), static_cast<float>(patches.windows[0].value));
     // Windows start at x in {0, 112, 224, 288} and y in {0, 112, 160}. Cell (1, 1), centre
@@ -89,6 +91,26 @@ TEST(QualityMaps, EachWindowIsScoredExactlyAsTheCropAlone) {
     double sum = 0;
     for (size_t i : {0u, 1u, 4u, 5u, 8u, 9u}) sum += patches.windows[i].value;
     EXPECT_NEAR(patches.map.at(1, 1), sum / 6, 1e-6);
+}
+
+TEST(QualityMaps, BatchedRunsMatchSingleRuns) {
+    QCI_REQUIRE_ORACLE();
+    const cv::Mat image = oracleImage("scene_512x384");
+    std::vector<cv::Mat> crops = {image(cv::Rect(0, 0, 100, 70)).clone(), image(cv::Rect(200, 150, 100, 70)).clone(),
+                                  image(cv::Rect(412, 314, 100, 70)).clone()};
+    ForwardOptions dense;
+    dense.dense = true;
+    const std::vector<NetworkOutput> batch = tinyModel()->runBatch(crops, dense);
+    ASSERT_EQ(batch.size(), 3u);
+    for (size_t i = 0; i < crops.size(); ++i) {
+        const NetworkOutput single = tinyModel()->run(crops[i], dense);
+        EXPECT_NEAR(batch[i].score, single.score, 1e-6);
+        for (size_t p = 0; p < single.pairProbabilities.size(); ++p)
+            EXPECT_NEAR(batch[i].pairProbabilities[p], single.pairProbabilities[p], 2e-6);
+        ASSERT_EQ(batch[i].denseMean.size(), single.denseMean.size());
+        for (size_t c = 0; c < single.denseMean.size(); ++c) EXPECT_NEAR(batch[i].denseMean[c], single.denseMean[c], 5e-6);
+    }
+    EXPECT_THROW(tinyModel()->runBatch({crops[0], image}), ImageError);
 }
 
 TEST(QualityMaps, GradCamGradientMatchesFiniteDifferences) {
