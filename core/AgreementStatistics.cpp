@@ -33,13 +33,15 @@ int64_t tiedPairs(size_t n, Equal equal) {
     return tied;
 }
 
-// Stable merge sort of `values` that counts the inversions (pairs i < j with values[i] > values[j]).
+// Stable merge sort of `values` that counts the inversions (pairs i < j with values[i] >
+// values[j]).
 int64_t sortCountingInversions(std::vector<double>& values) {
     std::vector<double> buffer(values.size());
     int64_t inversions = 0;
     for (size_t width = 1; width < values.size(); width *= 2) {
         for (size_t lo = 0; lo < values.size(); lo += 2 * width) {
-            const size_t mid = std::min(lo + width, values.size()), hi = std::min(lo + 2 * width, values.size());
+            const size_t mid = std::min(lo + width, values.size()),
+                         hi = std::min(lo + 2 * width, values.size());
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
                 if (values[j] < values[i]) {
@@ -117,12 +119,14 @@ double rootMeanSquare(const std::vector<double>& a, const std::vector<double>& b
 struct PointFigures {
     double srcc = kNaN, krcc = kNaN, plcc = kNaN, rmse = kNaN;
     bool finite() const {
-        return std::isfinite(srcc) && std::isfinite(krcc) && std::isfinite(plcc) && std::isfinite(rmse);
+        return std::isfinite(srcc) && std::isfinite(krcc) && std::isfinite(plcc) &&
+               std::isfinite(rmse);
     }
 };
 
 // Every figure of one sample, or non-finite ones when the sample cannot give them.
-PointFigures figuresOf(const std::vector<double>& scores, const std::vector<double>& mos, LogisticFit* fitOut) {
+PointFigures figuresOf(const std::vector<double>& scores, const std::vector<double>& mos,
+                       LogisticFit* fitOut) {
     PointFigures f;
     f.srcc = spearmanCorrelation(scores, mos);
     f.krcc = kendallTauB(scores, mos);
@@ -147,7 +151,8 @@ double percentile(std::vector<double> values, double fraction) {
     return values[below] + weight * (values[above] - values[below]);
 }
 
-EstimateWithInterval interval(double value, const std::vector<double>& resampled, double confidence) {
+EstimateWithInterval interval(double value, const std::vector<double>& resampled,
+                              double confidence) {
     if (resampled.empty()) return {value, value, value};
     const double tail = (1.0 - confidence) / 2.0;
     return {value, percentile(resampled, tail), percentile(resampled, 1.0 - tail)};
@@ -161,21 +166,25 @@ double kendallTauB(const std::vector<double>& x, const std::vector<double>& y) {
     // Order by x, then y: tied x then never count as swapped pairs below.
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), size_t{0});
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return x[a] < x[b] || (x[a] == x[b] && y[a] < y[b]); });
-    const int64_t tiedX = tiedPairs(n, [&](size_t a, size_t b) { return x[order[a]] == x[order[b]]; });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return x[a] < x[b] || (x[a] == x[b] && y[a] < y[b]); });
+    const int64_t tiedX =
+        tiedPairs(n, [&](size_t a, size_t b) { return x[order[a]] == x[order[b]]; });
     const int64_t tiedBoth = tiedPairs(n, [&](size_t a, size_t b) {
         return x[order[a]] == x[order[b]] && y[order[a]] == y[order[b]];
     });
     std::vector<double> ySorted(n);
     for (size_t i = 0; i < n; ++i) ySorted[i] = y[order[i]];
     const int64_t discordant = sortCountingInversions(ySorted);
-    const int64_t tiedY = tiedPairs(n, [&](size_t a, size_t b) { return ySorted[a] == ySorted[b]; });
+    const int64_t tiedY =
+        tiedPairs(n, [&](size_t a, size_t b) { return ySorted[a] == ySorted[b]; });
     const auto total = static_cast<int64_t>(n) * static_cast<int64_t>(n - 1) / 2;
     if (tiedX == total || tiedY == total) return kNaN;
     // Concordant - discordant = pairs untied in both - 2 * discordant.
     const int64_t untiedBoth = total - tiedX - tiedY + tiedBoth;
     const double numerator = static_cast<double>(untiedBoth - 2 * discordant);
-    const double tau = numerator / std::sqrt(static_cast<double>(total - tiedX) * static_cast<double>(total - tiedY));
+    const double tau = numerator / std::sqrt(static_cast<double>(total - tiedX) *
+                                             static_cast<double>(total - tiedY));
     return std::clamp(tau, -1.0, 1.0);
 }
 
@@ -198,7 +207,8 @@ double evaluateLogistic(const LogisticParameters& p, double score) {
     return p.b2 + (p.b1 - p.b2) * logisticSigmoid((score - p.b3) / std::abs(p.b4));
 }
 
-LogisticParameters initialLogisticGuess(const std::vector<double>& scores, const std::vector<double>& mos) {
+LogisticParameters initialLogisticGuess(const std::vector<double>& scores,
+                                        const std::vector<double>& mos) {
     const double n = static_cast<double>(scores.size());
     const double mean = std::accumulate(scores.begin(), scores.end(), 0.0) / n;
     double variance = 0;
@@ -210,12 +220,15 @@ LogisticParameters initialLogisticGuess(const std::vector<double>& scores, const
 
 LogisticFit fitLogistic(const std::vector<double>& scores, const std::vector<double>& mos) {
     if (scores.size() != mos.size())
-        throw StatisticsError("scores and MOS differ in length (" + std::to_string(scores.size()) + " and " +
-                              std::to_string(mos.size()) + ")");
+        throw StatisticsError("scores and MOS differ in length (" + std::to_string(scores.size()) +
+                              " and " + std::to_string(mos.size()) + ")");
     if (scores.size() < kMinPairs)
-        throw StatisticsError("the logistic fit needs at least 4 images, got " + std::to_string(scores.size()));
-    if (!allFinite(scores) || !allFinite(mos)) throw StatisticsError("scores and MOS must be finite numbers");
-    if (isConstant(scores)) throw StatisticsError("every image has the same score; the logistic cannot be fitted");
+        throw StatisticsError("the logistic fit needs at least 4 images, got " +
+                              std::to_string(scores.size()));
+    if (!allFinite(scores) || !allFinite(mos))
+        throw StatisticsError("scores and MOS must be finite numbers");
+    if (isConstant(scores))
+        throw StatisticsError("every image has the same score; the logistic cannot be fitted");
 
     const LogisticParameters start = initialLogisticGuess(scores, mos);
     Eigen::VectorXd b(4);
@@ -238,8 +251,8 @@ LogisticFit fitLogistic(const std::vector<double>& scores, const std::vector<dou
                     status == Eigen::LevenbergMarquardtSpace::CosinusTooSmall;
     fit.fitted.reserve(scores.size());
     for (double s : scores) fit.fitted.push_back(evaluateLogistic(fit.parameters, s));
-    if (!std::isfinite(b[0]) || !std::isfinite(b[1]) || !std::isfinite(b[2]) || !std::isfinite(b[3]) || b[3] == 0 ||
-        !allFinite(fit.fitted))
+    if (!std::isfinite(b[0]) || !std::isfinite(b[1]) || !std::isfinite(b[2]) ||
+        !std::isfinite(b[3]) || b[3] == 0 || !allFinite(fit.fitted))
         throw StatisticsError("the logistic fit did not give finite parameters");
     return fit;
 }
@@ -248,15 +261,19 @@ AgreementReport computeAgreement(const std::vector<double>& scores, const std::v
                                  const AgreementOptions& options, const AgreementProgress& progress,
                                  const std::atomic<bool>* cancel) {
     if (scores.size() != mos.size())
-        throw StatisticsError("scores and MOS differ in length (" + std::to_string(scores.size()) + " and " +
-                              std::to_string(mos.size()) + ")");
+        throw StatisticsError("scores and MOS differ in length (" + std::to_string(scores.size()) +
+                              " and " + std::to_string(mos.size()) + ")");
     if (scores.size() < kMinPairs)
         throw StatisticsError("agreement needs at least 4 scored images with a MOS, got " +
                               std::to_string(scores.size()));
-    if (!allFinite(scores) || !allFinite(mos)) throw StatisticsError("scores and MOS must be finite numbers");
-    if (isConstant(scores)) throw StatisticsError("every image has the same score; no correlation can be computed");
-    if (isConstant(mos)) throw StatisticsError("every image has the same MOS; no correlation can be computed");
-    if (options.bootstrapResamples < 0) throw StatisticsError("the number of bootstrap resamples cannot be negative");
+    if (!allFinite(scores) || !allFinite(mos))
+        throw StatisticsError("scores and MOS must be finite numbers");
+    if (isConstant(scores))
+        throw StatisticsError("every image has the same score; no correlation can be computed");
+    if (isConstant(mos))
+        throw StatisticsError("every image has the same MOS; no correlation can be computed");
+    if (options.bootstrapResamples < 0)
+        throw StatisticsError("the number of bootstrap resamples cannot be negative");
     if (!(options.confidence > 0 && options.confidence < 1))
         throw StatisticsError("the confidence level must lie between 0 and 1");
 
@@ -267,7 +284,8 @@ AgreementReport computeAgreement(const std::vector<double>& scores, const std::v
     const PointFigures point = figuresOf(scores, mos, &report.logistic);
     if (!point.finite()) throw StatisticsError("the logistic fit failed on these scores");
     report.residuals.resize(scores.size());
-    for (size_t i = 0; i < scores.size(); ++i) report.residuals[i] = mos[i] - report.logistic.fitted[i];
+    for (size_t i = 0; i < scores.size(); ++i)
+        report.residuals[i] = mos[i] - report.logistic.fitted[i];
 
     // A resample on which a figure is undefined (fewer than 4 distinct scores, constant MOS, a fit
     // that fails) is drawn again: the intervals are those of the resamples that can be evaluated.
@@ -281,7 +299,8 @@ AgreementReport computeAgreement(const std::vector<double>& scores, const std::v
     while (static_cast<int>(srcc.size()) < options.bootstrapResamples) {
         if (cancel && cancel->load()) throw Cancelled();
         if (++draws > maxDraws)
-            throw StatisticsError("too few distinct images (" + std::to_string(distinctCount(scores)) +
+            throw StatisticsError("too few distinct images (" +
+                                  std::to_string(distinctCount(scores)) +
                                   " distinct scores) for bootstrap intervals");
         for (size_t i = 0; i < scores.size(); ++i) {
             const size_t j = pick(random);

@@ -11,8 +11,9 @@
 //     percentiles (linear interpolation between order statistics, numpy's default).
 //
 // Usage:
-//   AgreementReport r = computeAgreement(scores, mos, AgreementOptions{});  // throws StatisticsError
-//   std::cout << r.srcc.value << " [" << r.srcc.low << ", " << r.srcc.high << "]\n";
+//   AgreementReport r = computeAgreement(scores, mos, AgreementOptions{});  // throws
+//   StatisticsError std::cout << r.srcc.value << " [" << r.srcc.low << ", " << r.srcc.high <<
+//   "]\n";
 //
 // Free functions of plain data, safe to call from any thread. computeAgreement() is long work on
 // large sets (1,000 refits): it takes a progress callback and a cancel flag, checked between
@@ -54,14 +55,15 @@ struct LogisticFit {
     LogisticParameters parameters;
     std::vector<double> fitted;  // f(score_i), in MOS units
     int functionEvaluations = 0;
-    bool converged = false;      // the solver met its tolerance (not the evaluation limit)
+    bool converged = false;  // the solver met its tolerance (not the evaluation limit)
 };
 
 // The starting point, as in VQEG practice: b1 = max(MOS), b2 = min(MOS), b3 = mean(score),
 // b4 = std(score) / 2 (population std). With that spread a logistic centred on the mean covers
 // about +-2 standard deviations of the scores between 2% and 98% of its range; it is a scale
 // that follows the scores' units, where the fixed 0.5 of some scripts fails for scores in 0..1.
-LogisticParameters initialLogisticGuess(const std::vector<double>& scores, const std::vector<double>& mos);
+LogisticParameters initialLogisticGuess(const std::vector<double>& scores,
+                                        const std::vector<double>& mos);
 
 // Least-squares fit of the logistic from initialLogisticGuess(). Throws StatisticsError for
 // fewer than 4 pairs (4 parameters), constant scores, or a fit that leaves non-finite values.
@@ -81,10 +83,10 @@ struct EstimateWithInterval {
 struct AgreementReport {
     size_t n = 0;
     EstimateWithInterval srcc, krcc, plcc, rmse;
-    LogisticFit logistic;            // fitted on all pairs
-    std::vector<double> residuals;   // MOS_i - f(score_i): positive when the model under-estimates
-    int bootstrapResamples = 0;      // resamples the intervals come from
-    int bootstrapRedrawn = 0;        // resamples drawn again because a figure was undefined on them
+    LogisticFit logistic;           // fitted on all pairs
+    std::vector<double> residuals;  // MOS_i - f(score_i): positive when the model under-estimates
+    int bootstrapResamples = 0;     // resamples the intervals come from
+    int bootstrapRedrawn = 0;       // resamples drawn again because a figure was undefined on them
     uint64_t seed = 0;
     double confidence = 0.95;
 };
@@ -95,7 +97,8 @@ using AgreementProgress = std::function<void(int done, int total)>;
 // Throws StatisticsError for mismatched sizes, fewer than 4 pairs, non-finite values, constant
 // scores or constant MOS; Cancelled when *cancel becomes true.
 AgreementReport computeAgreement(const std::vector<double>& scores, const std::vector<double>& mos,
-                                 const AgreementOptions& options = {}, const AgreementProgress& progress = {},
+                                 const AgreementOptions& options = {},
+                                 const AgreementProgress& progress = {},
                                  const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace qc

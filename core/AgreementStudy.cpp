@@ -23,7 +23,8 @@ nlohmann::ordered_json estimateJson(const EstimateWithInterval& e) {
     return {{"value", e.value}, {"ci_low", e.low}, {"ci_high", e.high}};
 }
 
-// Written to NAME.part and renamed, so an interrupted write never leaves a file that looks complete.
+// Written to NAME.part and renamed, so an interrupted write never leaves a file that looks
+// complete.
 void writeFile(const std::filesystem::path& path, const std::string& content) {
     const std::filesystem::path part = path.string() + ".part";
     {
@@ -40,12 +41,16 @@ void writeFile(const std::filesystem::path& path, const std::string& content) {
 }  // namespace
 
 ImageScorer engineScorer(const ScoringEngine& engine) {
-    return [&engine](const std::vector<std::string>& paths, const ScoringEngine::ResultCallback& onResult,
-                     const std::atomic<bool>* cancel) { return engine.scoreFiles(paths, onResult, cancel); };
+    return
+        [&engine](const std::vector<std::string>& paths,
+                  const ScoringEngine::ResultCallback& onResult, const std::atomic<bool>* cancel) {
+            return engine.scoreFiles(paths, onResult, cancel);
+        };
 }
 
-AgreementStudy runAgreementStudy(const MosTable& table, const ImageScorer& scorer, const AgreementOptions& options,
-                                 const StudyProgress& progress, const std::atomic<bool>* cancel) {
+AgreementStudy runAgreementStudy(const MosTable& table, const ImageScorer& scorer,
+                                 const AgreementOptions& options, const StudyProgress& progress,
+                                 const std::atomic<bool>* cancel) {
     AgreementStudy study;
     study.unmatched = table.unmatched;
     study.problems = table.problems;
@@ -60,8 +65,10 @@ AgreementStudy runAgreementStudy(const MosTable& table, const ImageScorer& score
         [&](size_t index, const ImageResult& result) {
             delivered[index] = true;
             AgreementRow& row = study.rows[index];
-            if (result.ok()) row.score = result.score;
-            else row.error = result.error;
+            if (result.ok())
+                row.score = result.score;
+            else
+                row.error = result.error;
             if (progress) progress(StudyStage::Scoring, index + 1, paths.size());
         },
         cancel);
@@ -81,7 +88,9 @@ AgreementStudy runAgreementStudy(const MosTable& table, const ImageScorer& score
     study.report = computeAgreement(
         scores, mos, options,
         [&](int done, int total) {
-            if (progress) progress(StudyStage::Bootstrap, static_cast<size_t>(done), static_cast<size_t>(total));
+            if (progress)
+                progress(StudyStage::Bootstrap, static_cast<size_t>(done),
+                         static_cast<size_t>(total));
         },
         cancel);
     for (size_t k = 0; k < scoredRows.size(); ++k) {
@@ -135,18 +144,21 @@ std::string agreementSummaryJson(const AgreementStudy& study, const ReportContex
     return summary.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-void writeAgreementReport(const std::string& folder, const AgreementStudy& study, const ReportContext& context) {
+void writeAgreementReport(const std::string& folder, const AgreementStudy& study,
+                          const ReportContext& context) {
     const std::filesystem::path dir(folder);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw QualiClipError("cannot create the report folder '" + folder + "': " + ec.message());
+    if (ec)
+        throw QualiClipError("cannot create the report folder '" + folder + "': " + ec.message());
 
     std::string images = "name,path,score,mos,fitted,residual,error\n";
     for (const AgreementRow& row : study.rows) {
         const bool scored = row.error.empty();
-        images += csvEscape(row.name) + "," + csvEscape(row.path) + "," + (scored ? number(row.score) : "") + "," +
-                  number(row.mos) + "," + (scored ? number(row.fitted) : "") + "," +
-                  (scored ? number(row.residual) : "") + "," + csvEscape(row.error) + "\n";
+        images += csvEscape(row.name) + "," + csvEscape(row.path) + "," +
+                  (scored ? number(row.score) : "") + "," + number(row.mos) + "," +
+                  (scored ? number(row.fitted) : "") + "," + (scored ? number(row.residual) : "") +
+                  "," + csvEscape(row.error) + "\n";
     }
     writeFile(dir / "images.csv", images);
 
@@ -154,17 +166,19 @@ void writeAgreementReport(const std::string& folder, const AgreementStudy& study
     int rank = 0;
     for (size_t i : failureCases(study)) {
         const AgreementRow& row = study.rows[i];
-        failures += std::to_string(++rank) + "," + (row.residual < 0 ? "over" : "under") + "," + csvEscape(row.name) +
-                    "," + number(row.score) + "," + number(row.mos) + "," + number(row.fitted) + "," +
-                    number(row.residual) + "\n";
+        failures += std::to_string(++rank) + "," + (row.residual < 0 ? "over" : "under") + "," +
+                    csvEscape(row.name) + "," + number(row.score) + "," + number(row.mos) + "," +
+                    number(row.fitted) + "," + number(row.residual) + "\n";
     }
     writeFile(dir / "failures.csv", failures);
 
     std::string unmatched = "name,line,reason\n";
     for (const MosEntry& e : study.unmatched)
-        unmatched += csvEscape(e.name) + "," + std::to_string(e.line) + ",no image with this name under the images folder\n";
+        unmatched += csvEscape(e.name) + "," + std::to_string(e.line) +
+                     ",no image with this name under the images folder\n";
     for (const MosRowProblem& p : study.problems)
-        unmatched += csvEscape(p.name) + "," + std::to_string(p.line) + "," + csvEscape(p.reason) + "\n";
+        unmatched +=
+            csvEscape(p.name) + "," + std::to_string(p.line) + "," + csvEscape(p.reason) + "\n";
     writeFile(dir / "unmatched.csv", unmatched);
 
     writeFile(dir / "summary.json", agreementSummaryJson(study, context));

@@ -9,8 +9,8 @@
 //
 // Usage:
 //   ScoringEngine engine(QualiClipModel::load(path), options);
-//   AgreementStudy s = runAgreementStudy(loadMosTable(csv, folder, columns), engineScorer(engine), {});
-//   writeAgreementReport("report/", s, {engine.model().info().sha256, "native", QCI_VERSION});
+//   AgreementStudy s = runAgreementStudy(loadMosTable(csv, folder, columns), engineScorer(engine),
+//   {}); writeAgreementReport("report/", s, {engine.model().info().sha256, "native", QCI_VERSION});
 //
 // runAgreementStudy() runs on the calling thread; progress is called on that thread; the cancel
 // flag is checked between images and between bootstrap resamples.
@@ -47,10 +47,11 @@ struct AgreementRow {
 };
 
 struct AgreementStudy {
-    std::vector<AgreementRow> rows;    // every matched image, in MOS-file order; scored ones have fitted values
+    std::vector<AgreementRow>
+        rows;  // every matched image, in MOS-file order; scored ones have fitted values
     size_t scoredCount = 0;
-    AgreementReport report;            // over the scored rows
-    std::vector<MosEntry> unmatched;   // from the MosTable, passed on for the report
+    AgreementReport report;           // over the scored rows
+    std::vector<MosEntry> unmatched;  // from the MosTable, passed on for the report
     std::vector<MosRowProblem> problems;
 };
 
@@ -59,8 +60,10 @@ using StudyProgress = std::function<void(StudyStage stage, size_t done, size_t t
 
 // Throws StatisticsError when the scored images cannot give the figures (fewer than 4, constant
 // scores or MOS), Cancelled when cancelled.
-AgreementStudy runAgreementStudy(const MosTable& table, const ImageScorer& scorer, const AgreementOptions& options,
-                                 const StudyProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
+AgreementStudy runAgreementStudy(const MosTable& table, const ImageScorer& scorer,
+                                 const AgreementOptions& options,
+                                 const StudyProgress& progress = {},
+                                 const std::atomic<bool>* cancel = nullptr);
 
 // Indices into study.rows of the scored images, worst agreement first (largest |residual|).
 std::vector<size_t> failureCases(const AgreementStudy& study);
@@ -80,6 +83,7 @@ std::string agreementSummaryJson(const AgreementStudy& study, const ReportContex
 // error), summary.json, failures.csv (failureCases() order: rank, kind over/under, name, score,
 // mos, fitted, residual) and unmatched.csv (name, line, reason) for names without an image and
 // rows that could not be used. Throws QualiClipError naming the file that cannot be written.
-void writeAgreementReport(const std::string& folder, const AgreementStudy& study, const ReportContext& context);
+void writeAgreementReport(const std::string& folder, const AgreementStudy& study,
+                          const ReportContext& context);
 
 }  // namespace qc

@@ -31,7 +31,8 @@ std::vector<CsvRecord> parseCsv(std::string_view text) {
             ++i;
             for (;;) {
                 if (i >= text.size())
-                    throw CsvError("line " + std::to_string(openedOn) + ": a quoted field is never closed");
+                    throw CsvError("line " + std::to_string(openedOn) +
+                                   ": a quoted field is never closed");
                 if (text[i] == '"') {
                     if (i + 1 < text.size() && text[i + 1] == '"') {
                         field += '"';
@@ -46,7 +47,8 @@ std::vector<CsvRecord> parseCsv(std::string_view text) {
             }
             fieldStarted = true;
             if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-                throw CsvError("line " + std::to_string(line) + ": unexpected text after a closing quote");
+                throw CsvError("line " + std::to_string(line) +
+                               ": unexpected text after a closing quote");
             continue;
         }
         if (c == ',') {

@@ -26,17 +26,19 @@ std::optional<double> parseNumber(const std::string& text) {
     const char* begin = t.data() + (t.front() == '+' ? 1 : 0);
     double value = 0;
     const auto [end, error] = std::from_chars(begin, t.data() + t.size(), value);
-    if (error != std::errc() || end != t.data() + t.size() || !std::isfinite(value)) return std::nullopt;
+    if (error != std::errc() || end != t.data() + t.size() || !std::isfinite(value))
+        return std::nullopt;
     return value;
 }
 
-size_t columnIndex(const std::vector<std::string>& header, const std::string& wanted, const std::string& role,
-                   const std::string& source) {
+size_t columnIndex(const std::vector<std::string>& header, const std::string& wanted,
+                   const std::string& role, const std::string& source) {
     for (size_t i = 0; i < header.size(); ++i)
         if (trimmed(header[i]) == wanted) return i;
     std::string names;
     for (const std::string& h : header) names += (names.empty() ? "" : ", ") + trimmed(h);
-    throw MosTableError("'" + source + "' has no " + role + " column '" + wanted + "' (its columns: " + names + ")");
+    throw MosTableError("'" + source + "' has no " + role + " column '" + wanted +
+                        "' (its columns: " + names + ")");
 }
 
 }  // namespace
@@ -47,8 +49,8 @@ std::optional<MosColumns> mosPreset(const std::string& preset) {
     return std::nullopt;
 }
 
-MosTable parseMosTable(const std::string& csvText, const std::string& source, const std::string& imagesFolder,
-                       const MosColumns& columns) {
+MosTable parseMosTable(const std::string& csvText, const std::string& source,
+                       const std::string& imagesFolder, const MosColumns& columns) {
     std::vector<CsvRecord> records;
     try {
         records = parseCsv(csvText);
@@ -66,23 +68,28 @@ MosTable parseMosTable(const std::string& csvText, const std::string& source, co
     const std::filesystem::path folder(imagesFolder);
     for (size_t r = 1; r < records.size(); ++r) {
         const CsvRecord& record = records[r];
-        const std::string name = nameAt < record.fields.size() ? trimmed(record.fields[nameAt]) : std::string();
+        const std::string name =
+            nameAt < record.fields.size() ? trimmed(record.fields[nameAt]) : std::string();
         if (name.empty()) {
-            table.problems.push_back({record.line, {}, "no image name in column '" + columns.name + "'"});
+            table.problems.push_back(
+                {record.line, {}, "no image name in column '" + columns.name + "'"});
             continue;
         }
         if (mosAt >= record.fields.size()) {
-            table.problems.push_back({record.line, name, "the row has no '" + columns.mos + "' field"});
+            table.problems.push_back(
+                {record.line, name, "the row has no '" + columns.mos + "' field"});
             continue;
         }
         const std::optional<double> mos = parseNumber(record.fields[mosAt]);
         if (!mos) {
-            table.problems.push_back({record.line, name, "MOS '" + record.fields[mosAt] + "' is not a number"});
+            table.problems.push_back(
+                {record.line, name, "MOS '" + record.fields[mosAt] + "' is not a number"});
             continue;
         }
         if (const auto [it, inserted] = firstLine.emplace(name, record.line); !inserted) {
             table.problems.push_back(
-                {record.line, name, "listed again (line " + std::to_string(it->second) + " is used)"});
+                {record.line, name,
+                 "listed again (line " + std::to_string(it->second) + " is used)"});
             continue;
         }
         MosEntry entry{name, *mos, record.line, {}};
@@ -98,7 +105,8 @@ MosTable parseMosTable(const std::string& csvText, const std::string& source, co
     return table;
 }
 
-MosTable loadMosTable(const std::string& csvPath, const std::string& imagesFolder, const MosColumns& columns) {
+MosTable loadMosTable(const std::string& csvPath, const std::string& imagesFolder,
+                      const MosColumns& columns) {
     std::ifstream in(csvPath, std::ios::binary);
     if (!in) throw MosTableError("cannot open '" + csvPath + "'");
     std::error_code ec;

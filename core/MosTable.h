@@ -54,16 +54,17 @@ struct MosRowProblem {
 
 struct MosTable {
     MosColumns columns;
-    std::vector<MosEntry> matched;          // in file order
-    std::vector<MosEntry> unmatched;        // names with no file under the images folder
-    std::vector<MosRowProblem> problems;    // rows that could not be used
+    std::vector<MosEntry> matched;        // in file order
+    std::vector<MosEntry> unmatched;      // names with no file under the images folder
+    std::vector<MosRowProblem> problems;  // rows that could not be used
 };
 
 // Reads text (UTF-8, with or without BOM, LF or CRLF) from csvPath. Throws MosTableError.
-MosTable loadMosTable(const std::string& csvPath, const std::string& imagesFolder, const MosColumns& columns);
+MosTable loadMosTable(const std::string& csvPath, const std::string& imagesFolder,
+                      const MosColumns& columns);
 
 // The same from CSV text already in memory; `source` names it in messages.
-MosTable parseMosTable(const std::string& csvText, const std::string& source, const std::string& imagesFolder,
-                       const MosColumns& columns);
+MosTable parseMosTable(const std::string& csvText, const std::string& source,
+                       const std::string& imagesFolder, const MosColumns& columns);
 
 }  // namespace qc

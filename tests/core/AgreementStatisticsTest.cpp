@@ -140,7 +140,8 @@ TEST(AgreementStatistics, BootstrapIsReproducibleAndContainsTheEstimate) {
     EXPECT_EQ(lastProgress, 1000);
     EXPECT_EQ(a.bootstrapResamples, 1000);
     const AgreementReport b = computeAgreement(scores, mos, options);
-    for (auto [x, y] : {std::pair{a.srcc, b.srcc}, {a.krcc, b.krcc}, {a.plcc, b.plcc}, {a.rmse, b.rmse}}) {
+    for (auto [x, y] :
+         {std::pair{a.srcc, b.srcc}, {a.krcc, b.krcc}, {a.plcc, b.plcc}, {a.rmse, b.rmse}}) {
         EXPECT_EQ(x.low, y.low);
         EXPECT_EQ(x.high, y.high);
         EXPECT_LT(x.low, x.value);
@@ -156,9 +157,11 @@ TEST(AgreementStatistics, BootstrapOnSmallSamplesStaysFinite) {
     const nlohmann::json set = loadFixture()["sets"][0];  // n = 5
     AgreementOptions options;
     options.bootstrapResamples = 200;
-    const AgreementReport r = computeAgreement(toVector(set["scores"]), toVector(set["mos"]), options);
+    const AgreementReport r =
+        computeAgreement(toVector(set["scores"]), toVector(set["mos"]), options);
     EXPECT_EQ(r.bootstrapResamples, 200);
-    EXPECT_GT(r.bootstrapRedrawn, 0);  // resamples with fewer than 4 distinct scores were drawn again
+    EXPECT_GT(r.bootstrapRedrawn,
+              0);  // resamples with fewer than 4 distinct scores were drawn again
     for (const EstimateWithInterval& e : {r.srcc, r.krcc, r.plcc, r.rmse}) {
         EXPECT_TRUE(std::isfinite(e.low) && std::isfinite(e.high));
         EXPECT_LE(e.low, e.high);
@@ -168,8 +171,9 @@ TEST(AgreementStatistics, BootstrapOnSmallSamplesStaysFinite) {
 TEST(AgreementStatistics, CancelStopsTheBootstrap) {
     const nlohmann::json set = loadFixture()["sets"][3];
     std::atomic<bool> cancel{false};
-    EXPECT_THROW(computeAgreement(toVector(set["scores"]), toVector(set["mos"]), {},
-                                  [&](int done, int) { cancel.store(done >= 5); }, &cancel),
+    EXPECT_THROW(computeAgreement(
+                     toVector(set["scores"]), toVector(set["mos"]), {},
+                     [&](int done, int) { cancel.store(done >= 5); }, &cancel),
                  Cancelled);
 }
 
@@ -193,12 +197,13 @@ TEST_P(AgreementDegenerate, ThrowsAClearError) {
 
 INSTANTIATE_TEST_SUITE_P(
     Inputs, AgreementDegenerate,
-    testing::Values(DegenerateCase{"empty", {}, {}, "at least 4"},
-                    DegenerateCase{"three", {0.1, 0.2, 0.3}, {1, 2, 3}, "at least 4"},
-                    DegenerateCase{"constant_scores", {0.5, 0.5, 0.5, 0.5, 0.5}, {1, 2, 3, 4, 5}, "same score"},
-                    DegenerateCase{"constant_mos", {0.1, 0.2, 0.3, 0.4, 0.5}, {3, 3, 3, 3, 3}, "same MOS"},
-                    DegenerateCase{"nan", {0.1, NAN, 0.3, 0.4, 0.5}, {1, 2, 3, 4, 5}, "finite"},
-                    DegenerateCase{"sizes", {0.1, 0.2, 0.3, 0.4, 0.5}, {1, 2, 3, 4}, "differ in length"}),
+    testing::Values(
+        DegenerateCase{"empty", {}, {}, "at least 4"},
+        DegenerateCase{"three", {0.1, 0.2, 0.3}, {1, 2, 3}, "at least 4"},
+        DegenerateCase{"constant_scores", {0.5, 0.5, 0.5, 0.5, 0.5}, {1, 2, 3, 4, 5}, "same score"},
+        DegenerateCase{"constant_mos", {0.1, 0.2, 0.3, 0.4, 0.5}, {3, 3, 3, 3, 3}, "same MOS"},
+        DegenerateCase{"nan", {0.1, NAN, 0.3, 0.4, 0.5}, {1, 2, 3, 4, 5}, "finite"},
+        DegenerateCase{"sizes", {0.1, 0.2, 0.3, 0.4, 0.5}, {1, 2, 3, 4}, "differ in length"}),
     [](const testing::TestParamInfo<DegenerateCase>& row) { return std::string(row.param.name); });
 
 }  // namespace

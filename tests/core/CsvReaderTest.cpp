@@ -20,7 +20,8 @@ TEST_P(CsvReaderCases, SplitsRecords) {
     const CsvCase& c = GetParam();
     const std::vector<CsvRecord> records = parseCsv(c.text);
     ASSERT_EQ(records.size(), c.records.size());
-    for (size_t i = 0; i < records.size(); ++i) EXPECT_EQ(records[i].fields, c.records[i]) << "record " << i;
+    for (size_t i = 0; i < records.size(); ++i)
+        EXPECT_EQ(records[i].fields, c.records[i]) << "record " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -29,7 +30,10 @@ INSTANTIATE_TEST_SUITE_P(
         CsvCase{"plain", "a,b\n1,2\n", {{"a", "b"}, {"1", "2"}}},
         CsvCase{"no_final_newline", "a,b\n1,2", {{"a", "b"}, {"1", "2"}}},
         CsvCase{"crlf", "a,b\r\n1,2\r\n", {{"a", "b"}, {"1", "2"}}},
-        CsvCase{"bom", "\xEF\xBB\xBF" "a,b\n1,2\n", {{"a", "b"}, {"1", "2"}}},
+        CsvCase{"bom",
+                "\xEF\xBB\xBF"
+                "a,b\n1,2\n",
+                {{"a", "b"}, {"1", "2"}}},
         CsvCase{"empty_fields", "a,,c\n,,\n", {{"a", "", "c"}, {"", "", ""}}},
         CsvCase{"quoted_comma", "\"x, y\",2\n", {{"x, y", "2"}}},
         CsvCase{"doubled_quote", "\"say \"\"hi\"\"\",2\n", {{"say \"hi\"", "2"}}},

@@ -114,10 +114,13 @@ TEST_F(MosTableTest, MissingColumnNamesTheColumnsThereAre) {
 }
 
 TEST_F(MosTableTest, UnusableFilesThrow) {
-    EXPECT_THROW(loadMosTable(dir.file("nothing.csv"), images(), *mosPreset("koniq")), MosTableError);
+    EXPECT_THROW(loadMosTable(dir.file("nothing.csv"), images(), *mosPreset("koniq")),
+                 MosTableError);
     EXPECT_THROW(loadMosTable(write(""), images(), *mosPreset("koniq")), MosTableError);
-    EXPECT_THROW(loadMosTable(write("image_name,MOS\n\"a.jpg,3\n"), images(), *mosPreset("koniq")), MosTableError);
-    EXPECT_THROW(loadMosTable(write("image_name,MOS\na.jpg,3\n"), dir.file("no-folder"), *mosPreset("koniq")),
+    EXPECT_THROW(loadMosTable(write("image_name,MOS\n\"a.jpg,3\n"), images(), *mosPreset("koniq")),
+                 MosTableError);
+    EXPECT_THROW(loadMosTable(write("image_name,MOS\na.jpg,3\n"), dir.file("no-folder"),
+                              *mosPreset("koniq")),
                  MosTableError);
 }
 
