@@ -9,6 +9,7 @@ QCI_PACKAGES=(
   qt6-base-dev libqcustomplot-dev     # Qt 6 Widgets, Network; QCustomPlot (CMake: QCustomPlotQt6)
   libopencv-dev                       # image decoding
   nlohmann-json3-dev                  # JSON with ordered keys for CLI output
+  libeigen3-dev                       # Levenberg–Marquardt for the VQEG logistic fit (Eigen's unsupported NonLinearOptimization module)
   libgtest-dev                        # core tests
   xvfb xauth                          # screenshots of the window under a virtual display
 )

@@ -1,0 +1,227 @@
+#include "CommandSupport.h"
+#include "CorrelateCommand.h"
+
+#include <QCommandLineParser>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "AgreementStudy.h"
+#include "ModelLocator.h"
+#include "MosTable.h"
+#include "QualiClipModel.h"
+#include "ScoringEngine.h"
+
+namespace qc::cli {
+namespace {
+
+constexpr size_t kFailuresShown = 5;  // per direction
+
+int usageError(const std::string& message) { return qc::cli::usageError("correlate", message); }
+
+struct CorrelateArguments {
+    std::string mosFile, imagesFolder, modelPath, reportFolder;
+    MosColumns columns;
+    ScoringOptions scoring;
+    AgreementOptions statistics;
+    int threads = 0;
+};
+
+void addOptions(QCommandLineParser& parser) {
+    parser.setApplicationDescription(
+        "Scores every image listed in a MOS file and prints how well the scores agree with the "
+        "human\n"
+        "scores, as IQA papers report it: SRCC, KRCC (tau-b), and PLCC and RMSE after the "
+        "4-parameter\n"
+        "VQEG logistic, each with a 95% percentile bootstrap interval. Names that match no image "
+        "under\n"
+        "--images are listed. --report DIR also writes images.csv, failures.csv (worst residuals "
+        "first),\n"
+        "unmatched.csv and summary.json.");
+    parser.addHelpOption();
+    parser.addOptions({
+        {"mos", "CSV file of human scores (UTF-8, header row).", "FILE"},
+        {"images", "Folder the image names in the MOS file are relative to.", "DIR"},
+        {"preset", "Columns of a known dataset: koniq (image_name, MOS) or flive (name, mos).",
+         "NAME"},
+        {"name-col", "Header of the image-name column (overrides the preset's).", "C"},
+        {"mos-col", "Header of the score column (overrides the preset's).", "C"},
+        {"model",
+         "QualiCLIP checkpoint (default: $QUALICLIP_MODEL, then "
+         "$XDG_DATA_HOME/qualiclip/models/qualiclip.pth).",
+         "PATH"},
+        {"resize", "native (the reference, default) or long:N.", "POLICY", "native"},
+        {"report", "Write the report folder here (created if needed).", "DIR"},
+        {"seed", "Seed of the bootstrap (default 1).", "N", "1"},
+        {"bootstrap", "Bootstrap resamples (default 1000; 0: no intervals).", "N", "1000"},
+        {"threads", "Compute threads (default: one per core).", "N", "0"},
+    });
+}
+
+std::string parseArguments(const QCommandLineParser& parser, CorrelateArguments& a) {
+    if (!parser.positionalArguments().isEmpty())
+        return "unexpected argument '" + parser.positionalArguments().front().toStdString() + "'";
+    if (!parser.isSet("mos")) return "--mos FILE is required";
+    if (!parser.isSet("images")) return "--images DIR is required";
+    a.mosFile = parser.value("mos").toStdString();
+    a.imagesFolder = parser.value("images").toStdString();
+    if (parser.isSet("preset")) {
+        const auto preset = mosPreset(parser.value("preset").toStdString());
+        if (!preset)
+            return "unknown --preset '" + parser.value("preset").toStdString() +
+                   "' (koniq or flive)";
+        a.columns = *preset;
+    }
+    if (parser.isSet("name-col")) a.columns.name = parser.value("name-col").toStdString();
+    if (parser.isSet("mos-col")) a.columns.mos = parser.value("mos-col").toStdString();
+    if (a.columns.name.empty() || a.columns.mos.empty())
+        return "choose the columns with --name-col C and --mos-col C, or --preset koniq|flive";
+    a.modelPath = parser.value("model").toStdString();
+    a.reportFolder = parser.value("report").toStdString();
+    const auto policy = ResizePolicy::parse(parser.value("resize").toStdString());
+    if (!policy)
+        return "invalid --resize '" + parser.value("resize").toStdString() +
+               "' (native or long:N, N >= 32)";
+    a.scoring.resize = *policy;
+    bool ok = false;
+    a.statistics.seed = parser.value("seed").toULongLong(&ok);
+    if (!ok) return "invalid --seed '" + parser.value("seed").toStdString() + "'";
+    a.statistics.bootstrapResamples = parser.value("bootstrap").toInt(&ok);
+    if (!ok || a.statistics.bootstrapResamples < 0 || a.statistics.bootstrapResamples > 1000000)
+        return "invalid --bootstrap '" + parser.value("bootstrap").toStdString() +
+               "' (0 to 1000000)";
+    a.threads = parser.value("threads").toInt(&ok);
+    if (!ok || a.threads < 0 || a.threads > 1024)
+        return "invalid --threads '" + parser.value("threads").toStdString() + "'";
+    return {};
+}
+
+void printEstimate(const char* label, const EstimateWithInterval& e, bool intervals) {
+    if (intervals)
+        std::printf("%s  %8.4f  [%.4f, %.4f]\n", label, e.value, e.low, e.high);
+    else
+        std::printf("%s  %8.4f\n", label, e.value);
+}
+
+void printFailures(const AgreementStudy& study) {
+    std::vector<size_t> over, under;
+    for (size_t i : failureCases(study)) (study.rows[i].residual < 0 ? over : under).push_back(i);
+    const auto print = [&](const char* title, const std::vector<size_t>& rows) {
+        if (rows.empty()) return;
+        std::printf("%s\n", title);
+        for (size_t k = 0; k < rows.size() && k < kFailuresShown; ++k) {
+            const AgreementRow& r = study.rows[rows[k]];
+            std::printf("  %+9.4f  score %.4f  MOS %.4f  fitted %.4f  %s\n", r.residual, r.score,
+                        r.mos, r.fitted, r.name.c_str());
+        }
+    };
+    print("Worst over-estimates (MOS - fitted, score, MOS, fitted, name):", over);
+    print("Worst under-estimates:", under);
+}
+
+}  // namespace
+
+int runCorrelateCommand(const QStringList& arguments) {
+    QCommandLineParser parser;
+    addOptions(parser);
+    if (const auto stop = parseCommandLine(parser, arguments, "correlate")) return *stop;
+    CorrelateArguments args;
+    if (const std::string problem = parseArguments(parser, args); !problem.empty())
+        return usageError(problem);
+
+    MosTable table;
+    try {
+        table = loadMosTable(args.mosFile, args.imagesFolder, args.columns);
+    } catch (const MosTableError& e) {
+        std::cerr << "qualiclip correlate: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    for (const MosEntry& e : table.unmatched)
+        std::cerr << "qualiclip correlate: no image '" << e.name << "' under '" << args.imagesFolder
+                  << "' (line " << e.line << ")\n";
+    for (const MosRowProblem& p : table.problems)
+        std::cerr << "qualiclip correlate: '" << args.mosFile << "' line " << p.line << ": "
+                  << p.reason << "\n";
+
+    setComputeThreads(args.threads);
+    const ModelLocation location = locateModel(args.modelPath);
+    if (!location.path) {
+        std::cerr << "qualiclip correlate: "
+                  << (args.modelPath.empty() ? missingModelMessage(location)
+                                             : "model file '" + args.modelPath + "' does not exist")
+                  << "\n";
+        return kExitUsage;
+    }
+    std::unique_ptr<ScoringEngine> engine;
+    try {
+        engine =
+            std::make_unique<ScoringEngine>(QualiClipModel::load(*location.path), args.scoring);
+    } catch (const std::exception& e) {
+        std::cerr << "qualiclip correlate: " << e.what() << "\n";
+        return kExitUsage;
+    }
+
+    const std::atomic<bool>& interrupted = watchInterrupts();
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    AgreementStudy study;
+    try {
+        // Scores come straight from the engine for now; the catalog (issue #6) will provide an
+        // ImageScorer that reuses stored scores.
+        study = runAgreementStudy(
+            table, engineScorer(*engine), args.statistics,
+            [&](StudyStage stage, size_t done, size_t total) {
+                if (!terminal) return;
+                std::fprintf(stderr, "\r%s %zu/%zu   ",
+                             stage == StudyStage::Scoring ? "scoring" : "bootstrap", done, total);
+                if (done == total) std::fputs("\n", stderr);
+            },
+            &interrupted);
+    } catch (const Cancelled&) {
+        std::cerr << "qualiclip correlate: interrupted\n";
+        return kExitInterrupted;
+    } catch (const StatisticsError& e) {
+        std::cerr << "qualiclip correlate: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    for (const AgreementRow& row : study.rows)
+        if (!row.error.empty()) std::cerr << "qualiclip correlate: " << row.error << "\n";
+
+    const AgreementReport& r = study.report;
+    const size_t listed = study.rows.size() + study.unmatched.size() + study.problems.size();
+    std::printf(
+        "n = %zu (of %zu listed: %zu without an image, %zu unusable rows, %zu failed to score)\n",
+        r.n, listed, study.unmatched.size(), study.problems.size(),
+        study.rows.size() - study.scoredCount);
+    const bool intervals = r.bootstrapResamples > 0;
+    printEstimate("SRCC", r.srcc, intervals);
+    printEstimate("KRCC", r.krcc, intervals);
+    printEstimate("PLCC", r.plcc, intervals);
+    printEstimate("RMSE", r.rmse, intervals);
+    if (intervals)
+        std::printf("%.0f%% percentile bootstrap intervals, %d resamples, seed %llu\n",
+                    100 * r.confidence, r.bootstrapResamples,
+                    static_cast<unsigned long long>(r.seed));
+    const LogisticParameters& p = r.logistic.parameters;
+    std::printf("logistic: b1 %.6g  b2 %.6g  b3 %.6g  b4 %.6g%s\n", p.b1, p.b2, p.b3, p.b4,
+                r.logistic.converged ? "" : "  (the fit stopped at its evaluation limit)");
+    printFailures(study);
+
+    if (!args.reportFolder.empty()) {
+        try {
+            writeAgreementReport(args.reportFolder, study,
+                                 {engine->model().info().sha256, args.scoring.resize.toString(),
+                                  QCI_VERSION, args.mosFile, args.imagesFolder});
+        } catch (const QualiClipError& e) {
+            std::cerr << "qualiclip correlate: " << e.what() << "\n";
+            return kExitUsage;
+        }
+        std::printf("Report written to %s\n", args.reportFolder.c_str());
+    }
+    const bool incomplete = !study.unmatched.empty() || !study.problems.empty() ||
+                            study.scoredCount < study.rows.size();
+    return incomplete ? kExitFailed : kExitOk;
+}
+
+}  // namespace qc::cli
