@@ -10,6 +10,8 @@ QCI_PACKAGES=(
   libopencv-dev                       # image decoding
   nlohmann-json3-dev                  # JSON with ordered keys for CLI output
   libgtest-dev                        # core tests
+  libsqlite3-dev                      # the catalog of scores and decisions (embedded, WAL, transactions)
+  libexiv2-dev                        # XMP sidecars, the library darktable and digiKam use
   xvfb xauth                          # screenshots of the window under a virtual display
 )
 
