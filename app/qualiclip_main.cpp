@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "ComputeEnvironment.h"
+#include "CullCommand.h"
 #include "DegradeCommand.h"
 #include "ModelsCommand.h"
 #include "ScoreCommand.h"
@@ -23,6 +24,7 @@ const char* kUsage =
     "  score      score images or folders (qualiclip score --help)\n"
     "  degrade    degrade one image at increasing levels and score it (qualiclip degrade --help)\n"
     "  models     list, download and verify model files (qualiclip models --help)\n"
+    "  cull       pick, reject, rate and label images in the catalog (qualiclip cull --help)\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
     if (command == "score") return qc::cli::runScoreCommand(rest);
     if (command == "degrade") return qc::cli::runDegradeCommand(rest);
     if (command == "models") return qc::cli::runModelsCommand(rest);
+    if (command == "cull") return qc::cli::runCullCommand(rest);
     std::cerr << "qualiclip: unknown command '" << command.toStdString() << "'\n\n" << kUsage;
     return 2;
 }
