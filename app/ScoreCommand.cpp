@@ -12,6 +12,7 @@
 #include <set>
 
 #include "CommandSupport.h"
+#include "Catalog.h"
 #include "Errors.h"
 #include "ImageCollector.h"
 #include "MapExport.h"
@@ -33,6 +34,7 @@ struct ScoreArguments {
     bool recursive = false;
     int threads = 0;
     std::string mapsDir;  // with ScoringOptions::map
+    std::string catalogPath;  // empty with --no-catalog
     std::vector<std::string> inputs;
 };
 
@@ -58,6 +60,10 @@ void addOptions(QCommandLineParser& parser) {
         {"maps-dir", "Folder for the map files (<image>.<map>-<target>.png/.tiff/.csv/.json).", "DIR"},
         {"window", "Patch map window in pixels (default 224).", "N", "224"},
         {"stride", "Patch map stride in pixels (default 112).", "N", "112"},
+        {"catalog", "Catalog of scores and decisions (default: $XDG_DATA_HOME/qualiclip/catalog.sqlite, the "
+                    "window's). Images already scored with this model and policy are not scored again; "
+                    "their rows say \"cached\": true. New scores are stored.", "PATH"},
+        {"no-catalog", "Neither read nor write a catalog."},
     });
     parser.addPositionalArgument("PATH", "Images or folders.", "PATH...");
 }
@@ -95,6 +101,9 @@ std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) 
         a.mapsDir = parser.value("maps-dir").toStdString();
         if (a.mapsDir.empty()) return "--map needs --maps-dir DIR";
     }
+    if (parser.isSet("no-catalog") && parser.isSet("catalog")) return "--catalog and --no-catalog together";
+    if (!parser.isSet("no-catalog"))
+        a.catalogPath = parser.isSet("catalog") ? parser.value("catalog").toStdString() : Catalog::defaultPath();
     for (const QString& p : parser.positionalArguments()) a.inputs.push_back(p.toStdString());
     if (a.inputs.empty()) return "no images or folders given";
     return {};
@@ -173,6 +182,24 @@ void writeMap(const ImageResult& r, MapFileNamer& names, size_t& failed) {
     }
 }
 
+// A row for an image whose score the catalog holds, as the engine would have written it.
+ImageResult cachedResult(const std::string& path, const CatalogScore& c, const std::string& model,
+                         const std::string& policy) {
+    ImageResult r;
+    r.path = path;
+    r.width = c.width;
+    r.height = c.height;
+    r.inputWidth = c.inputWidth;
+    r.inputHeight = c.inputHeight;
+    r.resize = policy;
+    r.modelSha256 = model;
+    r.score = c.score;
+    r.pairProbabilities = c.pairProbabilities;
+    r.embedding = c.embedding;
+    r.cached = true;
+    return r;
+}
+
 }  // namespace
 
 int runScoreCommand(const QStringList& arguments) {
@@ -218,22 +245,77 @@ int runScoreCommand(const QStringList& arguments) {
     std::ostream& out = args.outputPath.empty() ? std::cout : file;
     ResultWriter writer(out, args.format, model->info().pairs, args.scoring.dense);
 
-    const std::atomic<bool>& interrupted = watchInterrupts();
+    std::unique_ptr<Catalog> catalog;
+    if (!args.catalogPath.empty()) {
+        try {
+            catalog = std::make_unique<Catalog>(args.catalogPath);
+        } catch (const std::exception& e) {
+            std::cerr << "qualiclip score: " << e.what() << " (--no-catalog scores without one)\n";
+            return kExitUsage;
+        }
+    }
+    // Images whose score the catalog holds are not scored again. Dense and quality maps are not
+    // stored, so runs that ask for them score everything (and still store the scores).
+    const std::string& modelSha = model->info().sha256;
+    const std::string policy = args.scoring.resize.toString();
+    const bool readCache = catalog && !args.scoring.dense && !args.scoring.map;
+    const size_t total = collected.images.size();
+    std::vector<std::optional<ImageResult>> cached(total);
+    std::vector<int64_t> catalogIds(total, 0);
+    std::vector<std::string> toScore;
+    std::vector<size_t> toScoreIndex;
+    for (size_t i = 0; i < total && catalog; ++i) {
+        try {
+            catalogIds[i] = catalog->resolve(collected.images[i]).id;
+            if (readCache)
+                if (auto hit = catalog->score(catalogIds[i], modelSha, policy))
+                    cached[i] = cachedResult(collected.images[i], *hit, modelSha, policy);
+        } catch (const std::exception&) {
+            // unreadable: the engine reports it in the image's row
+        }
+    }
+    for (size_t i = 0; i < total; ++i)
+        if (!cached[i]) {
+            toScore.push_back(collected.images[i]);
+            toScoreIndex.push_back(i);
+        }
+
+    const std::atomic<bool>& interruptFlag = watchInterrupts();
     ScoringEngine engine(model, args.scoring);
-    ProgressLine progress(collected.images.size());
-    size_t failed = 0;
-    const size_t done = engine.scoreFiles(
-        collected.images,
-        [&](size_t index, const ImageResult& r) {
+    ProgressLine progress(total);
+    size_t failed = 0, written = 0;
+    // Rows come out in input order: cached rows before an image are written just before its result.
+    auto writeCachedUpTo = [&](size_t end) {
+        for (; written < end; ++written) {
+            if (cached[written]) writer.write(*cached[written]);
+        }
+    };
+    engine.scoreFiles(
+        toScore,
+        [&](size_t k, const ImageResult& r) {
+            const size_t index = toScoreIndex[k];
+            writeCachedUpTo(index);
             if (!r.ok()) {
                 ++failed;
                 std::cerr << (isatty(STDERR_FILENO) ? "\n" : "") << "qualiclip score: " << r.error << "\n";
             }
             if (r.ok() && r.map) writeMap(r, mapNames, failed);
+            // Stored (committed) before the row is written: a row on screen is a row in the catalog.
+            if (r.ok() && catalog && catalogIds[index] != 0) {
+                try {
+                    catalog->storeScore(catalogIds[index], r);
+                } catch (const std::exception& e) {
+                    std::cerr << "qualiclip score: " << e.what() << "\n";
+                }
+            }
             writer.write(r);
+            written = index + 1;
             progress.update(index + 1);
         },
-        &interrupted);
+        &interruptFlag);
+    const bool interrupted = interruptFlag.load();
+    if (!interrupted) writeCachedUpTo(total);
+    const size_t done = interrupted ? written : total;
     progress.finish();
 
     if (!args.outputPath.empty()) {
@@ -243,7 +325,7 @@ int runScoreCommand(const QStringList& arguments) {
             return kExitUsage;
         }
     }
-    if (interrupted.load()) {
+    if (interrupted) {
         std::cerr << "qualiclip score: interrupted after " << done << " of " << collected.images.size()
                   << " images" << (args.outputPath.empty() ? "" : "; partial rows kept in '" + partPath + "'")
                   << "\n";

@@ -9,12 +9,14 @@
 #include <cstdlib>
 #include <optional>
 
+#include "Catalog.h"
 #include "CompareView.h"
 #include "DegradationLabWindow.h"
 #include "ComputeEnvironment.h"
 #include "ImageDetailPanel.h"
 #include "InspectorWindow.h"
 #include "MapPanel.h"
+#include "ScoringSession.h"
 
 namespace {
 
@@ -159,6 +161,12 @@ int main(int argc, char** argv) {
     const InspectorArguments args = parseArguments(app);
 
     qc::ui::InspectorWindow window;
+    // The catalog the command line shares (qualiclip score --catalog): scores and decisions survive.
+    try {
+        window.session()->setCatalog(std::make_shared<qc::Catalog>(qc::Catalog::defaultPath()));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "qualiclip-inspector: %s; scores and decisions will not be kept\n", e.what());
+    }
     window.show();
     if (args.view == QLatin1String("grid")) window.showGrid(true);
     if (args.view == QLatin1String("viewer")) QTimer::singleShot(0, &window, [&window] { window.enlargeViewer(); });

@@ -9,6 +9,7 @@
 
 #include "ComputeEnvironment.h"
 #include "CorrelateCommand.h"
+#include "CullCommand.h"
 #include "DegradeCommand.h"
 #include "ModelsCommand.h"
 #include "ScoreCommand.h"
@@ -25,6 +26,7 @@ const char* kUsage =
     "  degrade    degrade one image at increasing levels and score it (qualiclip degrade --help)\n"
     "  models     list, download and verify model files (qualiclip models --help)\n"
     "  correlate  agreement of the scores with human MOS on a dataset (qualiclip correlate --help)\n"
+    "  cull       pick, reject, rate and label images in the catalog (qualiclip cull --help)\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
     if (command == "degrade") return qc::cli::runDegradeCommand(rest);
     if (command == "models") return qc::cli::runModelsCommand(rest);
     if (command == "correlate") return qc::cli::runCorrelateCommand(rest);
+    if (command == "cull") return qc::cli::runCullCommand(rest);
     std::cerr << "qualiclip: unknown command '" << command.toStdString() << "'\n\n" << kUsage;
     return 2;
 }

@@ -49,6 +49,7 @@ struct ImageResult {
     cv::Mat networkInput;                 // the RGB input the map refers to (map requests only)
     double decodeSeconds = 0, networkSeconds = 0, seconds = 0;
     std::string error;                    // empty on success; names the file and the problem
+    bool cached = false;                  // the score came from the catalog (Catalog.h), not the network
 
     bool ok() const { return error.empty(); }
 };

@@ -11,6 +11,8 @@ QCI_PACKAGES=(
   nlohmann-json3-dev                  # JSON with ordered keys for CLI output
   libeigen3-dev                       # Levenberg–Marquardt for the VQEG logistic fit (Eigen's unsupported NonLinearOptimization module)
   libgtest-dev                        # core tests
+  libsqlite3-dev                      # the catalog of scores and decisions (embedded, WAL, transactions)
+  libexiv2-dev                        # XMP sidecars, the library darktable and digiKam use
   xvfb xauth                          # screenshots of the window under a virtual display
 )
 

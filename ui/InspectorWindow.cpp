@@ -473,11 +473,11 @@ ImageId InspectorWindow::currentId() const {
 }
 
 void InspectorWindow::applyFlag(CullFlag flag) {
-    for (ImageId id : selectedIds()) session_->table()->setFlag(id, flag);
+    for (ImageId id : selectedIds()) session_->setFlag(id, flag);
 }
 
 void InspectorWindow::applyStars(int stars) {
-    for (ImageId id : selectedIds()) session_->table()->setStars(id, stars);
+    for (ImageId id : selectedIds()) session_->setStars(id, stars);
 }
 
 void InspectorWindow::moveCurrent(int delta) {
@@ -507,7 +507,7 @@ void InspectorWindow::selectBelow(double threshold) {
 }
 
 void InspectorWindow::rejectBelow(double threshold) {
-    for (ImageId id : session_->table()->idsScoredBelow(threshold)) session_->table()->setFlag(id, CullFlag::Reject);
+    for (ImageId id : session_->table()->idsScoredBelow(threshold)) session_->setFlag(id, CullFlag::Reject);
 }
 
 void InspectorWindow::askSelectBelow() {

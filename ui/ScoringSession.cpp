@@ -1,9 +1,11 @@
 #include "ScoringSession.h"
 
 #include <QTimer>
+#include <QtDebug>
 
 #include <algorithm>
 
+#include "Catalog.h"
 #include "ScoreTableModel.h"
 #include "ScoringWorker.h"
 #include "ScoringEngine.h"
@@ -44,6 +46,16 @@ std::vector<ImageId> ScoringSession::addEntries(std::vector<ImageEntry> entries)
     for (ImageEntry& e : entries) e.state = model_ ? ScoreState::Waiting : ScoreState::NoModel;
     const int count = int(entries.size());
     std::vector<ImageId> ids = table_->addImages(std::move(entries));
+    if (catalog_) {
+        for (ImageId id : ids) {
+            const ImageEntry* e = table_->entry(id);
+            const auto known = e ? catalogIdIfUnchanged(e->path) : std::nullopt;
+            if (!known) continue;
+            const qc::CatalogDecision d = catalog_->decision(*known);
+            if (d.flag != qc::CatalogFlag::None) table_->setFlag(id, CullFlag(int(d.flag)));
+            if (d.stars != 0) table_->setStars(id, d.stars);
+        }
+    }
     if (model_) queue(ids);
     Q_EMIT imagesAdded(count);
     return ids;
@@ -111,8 +123,37 @@ void ScoringSession::queue(const std::vector<ImageId>& ids) {
     if (ids.empty()) return;
     std::vector<ScoringJob> jobs;
     jobs.reserve(ids.size());
-    for (ImageId id : ids)
-        if (const ImageEntry* e = table_->entry(id)) jobs.push_back({id, e->path});
+    std::vector<std::pair<ImageId, qc::ImageResult>> cached;
+    const std::string policy = policy_.toString();
+    for (ImageId id : ids) {
+        const ImageEntry* e = table_->entry(id);
+        if (!e) continue;
+        // A file the catalog knows unchanged, with a score of this model and policy: no job.
+        if (const auto known = model_ ? catalogIdIfUnchanged(e->path) : std::nullopt) {
+            if (auto hit = catalog_->score(*known, model_->info().sha256, policy)) {
+                qc::ImageResult r;
+                r.path = e->path.toStdString();
+                r.width = hit->width;
+                r.height = hit->height;
+                r.inputWidth = hit->inputWidth;
+                r.inputHeight = hit->inputHeight;
+                r.resize = policy;
+                r.modelSha256 = model_->info().sha256;
+                r.score = hit->score;
+                r.pairProbabilities = std::move(hit->pairProbabilities);
+                r.embedding = std::move(hit->embedding);
+                r.cached = true;
+                cached.emplace_back(id, std::move(r));
+                continue;
+            }
+        }
+        jobs.push_back({id, e->path});
+    }
+    if (!cached.empty()) {
+        table_->applyResults(cached);
+        Q_EMIT progressChanged();
+    }
+    if (jobs.empty()) return;
     progress_.add(int(jobs.size()), now());
     worker_->enqueue(jobs);
     setScoring(true);
@@ -143,6 +184,16 @@ void ScoringSession::applyPendingResults() {
         results.emplace_back(scored.id, std::move(scored.result));
     }
     pending_.clear();
+    if (catalog_) {
+        for (const auto& [id, result] : results) {
+            if (!result.ok() || result.cached) continue;
+            try {
+                catalog_->storeScore(catalog_->resolve(result.path).id, result);
+            } catch (const std::exception& e) {
+                qWarning("catalog: %s", e.what());
+            }
+        }
+    }
     table_->applyResults(results);
     if (!problems.empty()) Q_EMIT problemsFound(problems);
     Q_EMIT progressChanged();
@@ -175,6 +226,41 @@ void ScoringSession::setScoring(bool scoring) {
     scoring_ = scoring;
     Q_EMIT progressChanged();
     if (finished) Q_EMIT scoringFinished();
+}
+
+std::optional<qint64> ScoringSession::catalogIdIfUnchanged(const QString& path) const {
+    if (!catalog_) return std::nullopt;
+    try {
+        const std::string p = path.toStdString();
+        const auto stamp = qc::statFile(p);
+        if (!stamp) return std::nullopt;
+        if (auto id = catalog_->findUnchanged(p, *stamp)) return qint64(*id);
+    } catch (const std::exception& e) {
+        qWarning("catalog: %s", e.what());
+    }
+    return std::nullopt;
+}
+
+void ScoringSession::setFlag(ImageId id, CullFlag flag) {
+    if (table_->setFlag(id, flag)) saveDecision(id);
+}
+
+void ScoringSession::setStars(ImageId id, int stars) {
+    if (table_->setStars(id, stars)) saveDecision(id);
+}
+
+void ScoringSession::saveDecision(ImageId id) {
+    const ImageEntry* e = table_->entry(id);
+    if (!catalog_ || !e) return;
+    try {
+        const int64_t imageId = catalog_->resolve(e->path.toStdString()).id;
+        qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
+        d.flag = qc::CatalogFlag(int(e->flag));
+        d.stars = e->stars;
+        catalog_->setDecision(imageId, d);
+    } catch (const std::exception& ex) {
+        qWarning("catalog: %s", ex.what());
+    }
 }
 
 bool ScoringSession::settled() const {

@@ -8,6 +8,10 @@
 // at once): a table sorted by score re-sorts, and the views repaint, a few times a second
 // instead of for every image, which keeps the window responsive at hundreds of images a second.
 //
+// With a catalog (setCatalog; the program opens the default one, tests their own or none), rows
+// whose file is unchanged get their cached score and decisions at once and are not queued; new
+// scores are stored as they reach the table, and flags and stars are committed as they are set.
+//
 // GUI thread only.
 #pragma once
 
@@ -17,6 +21,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "FolderScanner.h"
@@ -28,6 +33,7 @@
 class QTimer;
 
 namespace qc {
+class Catalog;
 class QualiClipModel;
 }
 
@@ -67,6 +73,12 @@ public:
     qc::ResizePolicy policy() const { return policy_; }
     void setComputeThreads(int threads);
 
+    void setCatalog(std::shared_ptr<qc::Catalog> catalog) { catalog_ = std::move(catalog); }
+    qc::Catalog* catalog() const { return catalog_.get(); }
+    // Culling marks: set in the table and saved to the catalog before returning.
+    void setFlag(ImageId id, CullFlag flag);
+    void setStars(ImageId id, int stars);
+
     void cancel();
     void scoreUnscored();  // after a cancel: queue what is still without a score
 
@@ -95,6 +107,8 @@ private:
     void restartScoring();
     void queue(const std::vector<ImageId>& ids);
     void setScoring(bool scoring);
+    std::optional<qint64> catalogIdIfUnchanged(const QString& path) const;
+    void saveDecision(ImageId id);
     double now() const { return clock_.elapsed() / 1000.0; }
 
     ScoreTableModel* table_;
@@ -102,6 +116,7 @@ private:
     FolderScanner* scanner_;
     ModelLoader* loader_;
     std::shared_ptr<const qc::QualiClipModel> model_;
+    std::shared_ptr<qc::Catalog> catalog_;
     QString modelPath_, modelError_;
     ModelState modelState_ = ModelState::None;
     qc::ResizePolicy policy_ = qc::ResizePolicy::longSide(1024);

@@ -66,10 +66,10 @@ TEST(Cli, HelpAndVersion) {
 
 TEST(Cli, UsageErrorsExitTwo) {
     EXPECT_EQ(runQualiclip({"frobnicate"}).exitCode, 2);
-    RunResult badResize = runQualiclip({"score", "--resize", "long:abc", "x.png"});
+    RunResult badResize = runQualiclip({"score", "--no-catalog", "--resize", "long:abc", "x.png"});
     EXPECT_EQ(badResize.exitCode, 2);
     EXPECT_NE(badResize.err.find("--resize"), std::string::npos);
-    EXPECT_EQ(runQualiclip({"score", "--format", "xml", "x.png"}).exitCode, 2);
+    EXPECT_EQ(runQualiclip({"score", "--no-catalog", "--format", "xml", "x.png"}).exitCode, 2);
 }
 
 TEST(Cli, MissingModelSaysWhereItLookedAndHowToGetIt) {
@@ -77,7 +77,7 @@ TEST(Cli, MissingModelSaysWhereItLookedAndHowToGetIt) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove("QUALICLIP_MODEL");
     env.insert("XDG_DATA_HOME", QString::fromStdString(home.path().string()));
-    RunResult r = runQualiclip({"score", "image.png"}, env);
+    RunResult r = runQualiclip({"score", "--no-catalog", "image.png"}, env);
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find(home.path().string() + "/qualiclip/models/qualiclip.pth"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("releases/download/weights/qualiclip.pth"), std::string::npos) << r.err;
@@ -87,7 +87,7 @@ TEST(Cli, CorruptModelExitsTwoNamingTheFile) {
     test::TempDir dir;
     const std::string bad = dir.file("broken.pth");
     std::ofstream(bad) << "this is not a checkpoint";
-    RunResult r = runQualiclip({"score", "--model", QString::fromStdString(bad), "x.png"});
+    RunResult r = runQualiclip({"score", "--no-catalog", "--model", QString::fromStdString(bad), "x.png"});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find(bad), std::string::npos) << r.err;
 }
@@ -95,7 +95,7 @@ TEST(Cli, CorruptModelExitsTwoNamingTheFile) {
 TEST(Cli, ScoresMatchTheReferenceAsJsonLines) {
     QCI_REQUIRE_ORACLE();
     const std::vector<std::string> names = {"checker_250x187", "scene_512x384", "mixed_63x95"};
-    QStringList args = {"score", "--model", oracleModel()};
+    QStringList args = {"score", "--no-catalog", "--model", oracleModel()};
     for (const auto& n : names) args << oracleImage(n);
     RunResult r = runQualiclip(args);
     ASSERT_EQ(r.exitCode, 0) << r.err;
@@ -119,7 +119,7 @@ TEST(Cli, ScoresMatchTheReferenceAsJsonLines) {
 
 TEST(Cli, DenseMapMatchesTheReference) {
     QCI_REQUIRE_ORACLE();
-    RunResult r = runQualiclip({"score", "--dense", "--model", oracleModel(), oracleImage("checker_250x187")});
+    RunResult r = runQualiclip({"score", "--no-catalog", "--dense", "--model", oracleModel(), oracleImage("checker_250x187")});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     Json row = jsonLines(r.out).at(0);
     const Json& want = expected()["images"]["checker_250x187"]["token_map_mean"];
@@ -135,7 +135,7 @@ TEST(Cli, BadFileGivesAnErrorRowAndExitOneWhileOthersScore) {
     test::TempDir dir;
     const std::string fake = dir.file("fake.png");
     std::ofstream(fake) << "not really a png";
-    RunResult r = runQualiclip({"score", "--model", oracleModel(), oracleImage("scene_512x384"),
+    RunResult r = runQualiclip({"score", "--no-catalog", "--model", oracleModel(), oracleImage("scene_512x384"),
                                 QString::fromStdString(fake), oracleImage("flat_31x31")});
     EXPECT_EQ(r.exitCode, 1);
     std::vector<Json> rows = jsonLines(r.out);
@@ -151,7 +151,7 @@ TEST(Cli, CsvToFileWithResizePolicy) {
     QCI_REQUIRE_ORACLE();
     test::TempDir dir;
     const std::string output = dir.file("scores.csv");
-    RunResult r = runQualiclip({"score", "--model", oracleModel(), "--format", "csv", "--resize", "long:256",
+    RunResult r = runQualiclip({"score", "--no-catalog", "--model", oracleModel(), "--format", "csv", "--resize", "long:256",
                                 "--output", QString::fromStdString(output), oracleImage("scene_512x384")});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(r.out.empty());
@@ -171,10 +171,10 @@ TEST(Cli, FoldersAreScannedAndMissingPathsReported) {
     std::filesystem::copy_file(oracleImage("flat_31x31").toStdString(), dir.path() / "a.png");
     std::filesystem::copy_file(oracleImage("rings_32x32").toStdString(), dir.path() / "sub" / "b.png");
     std::ofstream(dir.file("notes.txt")) << "skipped quietly";
-    RunResult flat = runQualiclip({"score", "--model", oracleModel(), QString::fromStdString(dir.path().string())});
+    RunResult flat = runQualiclip({"score", "--no-catalog", "--model", oracleModel(), QString::fromStdString(dir.path().string())});
     EXPECT_EQ(flat.exitCode, 0) << flat.err;
     EXPECT_EQ(jsonLines(flat.out).size(), 1u);
-    RunResult deep = runQualiclip({"score", "--recursive", "--model", oracleModel(),
+    RunResult deep = runQualiclip({"score", "--no-catalog", "--recursive", "--model", oracleModel(),
                                    QString::fromStdString(dir.path().string()), "/no/such/folder"});
     EXPECT_EQ(deep.exitCode, 1);
     EXPECT_EQ(jsonLines(deep.out).size(), 2u);
@@ -185,7 +185,7 @@ TEST(Cli, MapsAreWrittenWithTheirSidecar) {
     QCI_REQUIRE_ORACLE();
     test::TempDir dir;
     const QString maps = QString::fromStdString(dir.file("maps"));
-    RunResult r = runQualiclip({"score", "--model", oracleModel(), "--map", "gradcam", "--pair", "noise_free",
+    RunResult r = runQualiclip({"score", "--no-catalog", "--model", oracleModel(), "--map", "gradcam", "--pair", "noise_free",
                                 "--maps-dir", maps, oracleImage("checker_250x187")});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const std::string base = dir.file("maps/checker_250x187.gradcam-noise_free");
@@ -202,9 +202,9 @@ TEST(Cli, MapsAreWrittenWithTheirSidecar) {
 
 TEST(Cli, MapOptionsAreChecked) {
     QCI_REQUIRE_ORACLE();
-    EXPECT_EQ(runQualiclip({"score", "--model", oracleModel(), "--map", "saliency", "--maps-dir", "/tmp", "x.png"}).exitCode, 2);
-    EXPECT_EQ(runQualiclip({"score", "--model", oracleModel(), "--map", "dense", "x.png"}).exitCode, 2);
-    RunResult badPair = runQualiclip({"score", "--model", oracleModel(), "--map", "dense", "--pair", "nope",
+    EXPECT_EQ(runQualiclip({"score", "--no-catalog", "--model", oracleModel(), "--map", "saliency", "--maps-dir", "/tmp", "x.png"}).exitCode, 2);
+    EXPECT_EQ(runQualiclip({"score", "--no-catalog", "--model", oracleModel(), "--map", "dense", "x.png"}).exitCode, 2);
+    RunResult badPair = runQualiclip({"score", "--no-catalog", "--model", oracleModel(), "--map", "dense", "--pair", "nope",
                                       "--maps-dir", "/tmp/qci-maps", oracleImage("flat_31x31")});
     EXPECT_EQ(badPair.exitCode, 2);
     EXPECT_NE(badPair.err.find("nope"), std::string::npos);
