@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../core/TestSupport.h"
+#include "CliTestSupport.h"
 #include "Catalog.h"
 #include "XmpSidecar.h"
 
@@ -19,29 +19,13 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
-struct RunResult {
-    int exitCode = -1;
-    std::string out, err;
-};
+using test::RunResult;
 
-RunResult run(const QStringList& args) {
-    QProcess process;
-    process.start(QString(QCI_BIN_DIR) + "/qualiclip", args);
-    EXPECT_TRUE(process.waitForFinished(300000));
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput().toStdString(), process.readAllStandardError().toStdString()};
-}
-
-std::vector<Json> rows(const std::string& text) {
-    std::vector<Json> result;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) result.push_back(Json::parse(line));
-    return result;
-}
+RunResult run(const QStringList& args) { return test::runQualiclip(args); }
+std::vector<Json> rows(const std::string& text) { return test::jsonLines(text); }
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
-QString model() { return q((test::oracleDir() / "tiny_qualiclip.pth").string()); }
+QString model() { return test::oracleModel(); }
 
 class CatalogCli : public ::testing::Test {
 protected:

@@ -10,39 +10,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../core/TestSupport.h"
+#include "CliTestSupport.h"
 
 namespace qc {
 namespace {
 
 using Json = nlohmann::ordered_json;  // keeps the order the program wrote
 
-struct RunResult {
-    int exitCode = -1;
-    std::string out, err;
-};
-
-RunResult runQualiclip(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QString(QCI_BIN_DIR) + "/qualiclip", args);
-    EXPECT_TRUE(process.waitForFinished(300000)) << "qualiclip did not finish";
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput().toStdString(), process.readAllStandardError().toStdString()};
-}
-
-QString oracleModel() { return QString::fromStdString((test::oracleDir() / "tiny_qualiclip.pth").string()); }
-QString oracleImage(const std::string& name) {
-    return QString::fromStdString((test::oracleDir() / "images" / (name + ".png")).string());
-}
-
-std::vector<Json> jsonLines(const std::string& text) {
-    std::vector<Json> rows;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) rows.push_back(Json::parse(line));
-    return rows;
-}
+using test::jsonLines;
+using test::oracleImage;
+using test::oracleModel;
+using test::RunResult;
+using test::runQualiclip;
 
 const Json& expected() {
     static const Json json = [] {

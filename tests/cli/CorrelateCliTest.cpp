@@ -11,25 +11,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../core/TestSupport.h"
+#include "CliTestSupport.h"
 #include "CsvReader.h"
 
 namespace qc {
 namespace {
 
-struct CorrelateRun {
-    int exitCode = -1;
-    std::string out, err;
-};
+using CorrelateRun = test::RunResult;
 
-CorrelateRun runCorrelate(const QStringList& args) {
-    QProcess process;
-    process.start(QString(QCI_BIN_DIR) + "/qualiclip", QStringList{"correlate"} + args);
-    EXPECT_TRUE(process.waitForFinished(300000)) << "qualiclip correlate did not finish";
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput().toStdString(),
-            process.readAllStandardError().toStdString()};
-}
+CorrelateRun runCorrelate(const QStringList& args) { return test::runQualiclip(QStringList{"correlate"} + args); }
 
 std::string readText(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -39,9 +29,7 @@ std::string readText(const std::filesystem::path& path) {
 }
 
 QString images() { return QString::fromStdString((test::oracleDir() / "images").string()); }
-QString model() {
-    return QString::fromStdString((test::oracleDir() / "tiny_qualiclip.pth").string());
-}
+QString model() { return test::oracleModel(); }
 
 // KonIQ-style file with a BOM, CRLF, quoted fields and one name that has no image.
 std::string writeKoniqMos(const test::TempDir& dir) {

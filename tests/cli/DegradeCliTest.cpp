@@ -12,23 +12,15 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "../core/TestSupport.h"
+#include "CliTestSupport.h"
 
 namespace qc {
 namespace {
 
-struct DegradeRun {
-    int exitCode = -1;
-    std::string out, err;
-};
+using DegradeRun = test::RunResult;
 
 DegradeRun runDegrade(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(QString(QCI_BIN_DIR) + "/qualiclip", QStringList{"degrade"} + args);
-    EXPECT_TRUE(process.waitForFinished(300000)) << "qualiclip degrade did not finish";
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput().toStdString(), process.readAllStandardError().toStdString()};
+    return test::runQualiclip(QStringList{"degrade"} + args, env);
 }
 
 std::vector<std::vector<std::string>> readCsv(const std::filesystem::path& path) {

@@ -13,20 +13,7 @@
 
 using namespace qc::ui;
 
-namespace {
-
-std::vector<ImageEntry> entriesFor(const QStringList& paths) {
-    std::vector<ImageEntry> entries;
-    for (const QString& p : paths) {
-        ImageEntry e;
-        e.path = p;
-        e.fileName = QFileInfo(p).fileName();
-        entries.push_back(e);
-    }
-    return entries;
-}
-
-}  // namespace
+using test::entriesFor;
 
 class ScoringWorkerTest : public QObject {
     Q_OBJECT

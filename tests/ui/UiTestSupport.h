@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QDir>
+#include <QFileInfo>
 #include <QImage>
 #include <QPainter>
 #include <QStringList>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "ImageEntry.h"
 #include "QualiClipModel.h"
 #include "RandomCheckpoint.h"
 #include "ScoringEngine.h"
@@ -40,6 +42,18 @@ inline QStringList writeImages(const QTemporaryDir& dir, int count, int side) {
         paths << path;
     }
     return paths;
+}
+
+// Table entries for files, as the folder scanner makes them (path and file name).
+inline std::vector<ImageEntry> entriesFor(const QStringList& paths) {
+    std::vector<ImageEntry> entries;
+    for (const QString& p : paths) {
+        ImageEntry e;
+        e.path = p;
+        e.fileName = QFileInfo(p).fileName();
+        entries.push_back(e);
+    }
+    return entries;
 }
 
 inline qc::ImageResult fakeResult(double score, std::vector<double> pairs, const std::string& policy = "long:1024") {
