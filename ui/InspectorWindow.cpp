@@ -42,10 +42,12 @@
 #include "ModelsDialog.h"
 #include "ModelStatusPanel.h"
 #include "ProblemsDock.h"
+#include "QualiClipModel.h"
 #include "ScoreFilterProxyModel.h"
 #include "ScoreHistogram.h"
 #include "ScoreTableModel.h"
 #include "ScoringSession.h"
+#include "TableExport.h"
 #include "ThumbnailCache.h"
 #include "ThumbnailDelegate.h"
 
@@ -135,6 +137,9 @@ void InspectorWindow::createActions() {
     resumeAction_ = new QAction(QStringLiteral("Score &Remaining"), this);
     connect(resumeAction_, &QAction::triggered, session_, &ScoringSession::scoreUnscored);
 
+    exportAction_ = new QAction(QStringLiteral("&Export Table\u2026"), this);
+    connect(exportAction_, &QAction::triggered, this, &InspectorWindow::exportTable);
+
     quitAction_ = new QAction(QStringLiteral("&Quit"), this);
     quitAction_->setShortcut(QKeySequence::Quit);
     connect(quitAction_, &QAction::triggered, this, &QWidget::close);
@@ -210,6 +215,8 @@ void InspectorWindow::createMenus() {
     file->addAction(modelsAction_);
     file->addSeparator();
     file->addAction(removeAction_);
+    file->addSeparator();
+    file->addAction(exportAction_);
     file->addSeparator();
     file->addAction(quitAction_);
 
@@ -453,6 +460,35 @@ void InspectorWindow::updateRecentMenu() {
     for (const QString& folder : folders)
         recentMenu_->addAction(folder, this, [this, folder] { open({folder}); });
     recentMenu_->setEnabled(!folders.isEmpty());
+}
+
+void InspectorWindow::exportTable() {
+    QStringList filters{QStringLiteral("CSV (*.csv)"), QStringLiteral("JSON (*.json)")};
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export Table"),
+                                                      InspectorSettings().recentFolders().value(0),
+                                                      filters.join(QStringLiteral(";;")), &filter);
+    if (path.isEmpty()) return;
+    bool filteredOnly = false;
+    if (proxy_->isFiltering()) {
+        const auto answer = QMessageBox::question(
+            this, QStringLiteral("Export Table"),
+            QStringLiteral("Export only the %1 images the filter shows (No: all %2)?")
+                .arg(proxy_->rowCount())
+                .arg(session_->table()->count()),
+            QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel);
+        if (answer == QMessageBox::Cancel) return;
+        filteredOnly = answer == QMessageBox::Yes;
+    }
+    const bool json = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) ||
+                      (!path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) && filter == filters[1]);
+    const auto model = session_->model();
+    const TableExportHeader header{model ? model->info().sha256 : std::string(), session_->policy().toString(),
+                                   QCoreApplication::applicationVersion().toStdString()};
+    QString error;
+    if (!qc::ui::exportTable(path, json ? TableExportFormat::Json : TableExportFormat::Csv,
+                             exportedEntries(*proxy_, filteredOnly), session_->table()->pairs(), header, &error))
+        QMessageBox::warning(this, QStringLiteral("Export Table"), error);
 }
 
 std::vector<ImageId> InspectorWindow::selectedIds() const {

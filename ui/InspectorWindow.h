@@ -99,6 +99,7 @@ private:
     void connectModelDownloads();
     void updateRecentMenu();
     void removeSelected();
+    void exportTable();                                   // File > Export Table...
     void onModelStateChanged();
     void onProgressChanged();
     void onPolicyChosen(int index);
@@ -153,6 +154,7 @@ private:
     QAction* cancelAction_ = nullptr;
     QAction* resumeAction_ = nullptr;
     QAction* quitAction_ = nullptr;
+    QAction* exportAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
     QAction* compareAction_ = nullptr;
     QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)
