@@ -139,6 +139,10 @@ void InspectorWindow::createActions() {
 
     exportAction_ = new QAction(QStringLiteral("&Export Table\u2026"), this);
     connect(exportAction_, &QAction::triggered, this, &InspectorWindow::exportTable);
+    copyPicksAction_ = new QAction(QStringLiteral("&Copy Picks To\u2026"), this);
+    connect(copyPicksAction_, &QAction::triggered, this, [this] { transferFlagged(CullFlag::Pick, TransferMode::Copy); });
+    moveRejectsAction_ = new QAction(QStringLiteral("Mo&ve Rejects To\u2026"), this);
+    connect(moveRejectsAction_, &QAction::triggered, this, [this] { transferFlagged(CullFlag::Reject, TransferMode::Move); });
 
     quitAction_ = new QAction(QStringLiteral("&Quit"), this);
     quitAction_->setShortcut(QKeySequence::Quit);
@@ -217,6 +221,8 @@ void InspectorWindow::createMenus() {
     file->addAction(removeAction_);
     file->addSeparator();
     file->addAction(exportAction_);
+    file->addAction(copyPicksAction_);
+    file->addAction(moveRejectsAction_);
     file->addSeparator();
     file->addAction(quitAction_);
 
@@ -489,6 +495,27 @@ void InspectorWindow::exportTable() {
     if (!qc::ui::exportTable(path, json ? TableExportFormat::Json : TableExportFormat::Csv,
                              exportedEntries(*proxy_, filteredOnly), session_->table()->pairs(), header, &error))
         QMessageBox::warning(this, QStringLiteral("Export Table"), error);
+}
+
+void InspectorWindow::transferFlagged(CullFlag flag, TransferMode mode) {
+    const bool move = mode == TransferMode::Move;
+    const QString what = flag == CullFlag::Pick ? QStringLiteral("picks") : QStringLiteral("rejects");
+    const QString title = QStringLiteral("%1 %2 To").arg(move ? QStringLiteral("Move") : QStringLiteral("Copy"), what);
+    const QString folder = QFileDialog::getExistingDirectory(this, title, InspectorSettings().recentFolders().value(0));
+    if (folder.isEmpty()) return;
+    // Moving removes the originals from their folder: never without the user saying so.
+    if (move && QMessageBox::question(this, title,
+                                      QStringLiteral("Move the %1 and their XMP sidecars to '%2'? They will no "
+                                                     "longer be in their original folder.")
+                                          .arg(what, folder)) != QMessageBox::Yes)
+        return;
+    const TransferReport report = session_->transferFlagged(flag, folder, mode);
+    statusBar()->showMessage(QStringLiteral("%1 %2 %3, %4 skipped (see Problems)")
+                                 .arg(move ? QStringLiteral("Moved") : QStringLiteral("Copied"))
+                                 .arg(report.done.size())
+                                 .arg(what)
+                                 .arg(report.skipped.size()),
+                             8000);
 }
 
 std::vector<ImageId> InspectorWindow::selectedIds() const {

@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "FileTransfer.h"
 #include "ImageEntry.h"
 #include "ScoreFilterProxyModel.h"
 
@@ -100,6 +101,7 @@ private:
     void updateRecentMenu();
     void removeSelected();
     void exportTable();                                   // File > Export Table...
+    void transferFlagged(CullFlag flag, TransferMode mode);  // File > Copy Picks To... / Move Rejects To...
     void onModelStateChanged();
     void onProgressChanged();
     void onPolicyChosen(int index);
@@ -155,6 +157,8 @@ private:
     QAction* resumeAction_ = nullptr;
     QAction* quitAction_ = nullptr;
     QAction* exportAction_ = nullptr;
+    QAction* copyPicksAction_ = nullptr;
+    QAction* moveRejectsAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
     QAction* compareAction_ = nullptr;
     QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)

@@ -1,5 +1,6 @@
 #include "ScoringSession.h"
 
+#include <QHash>
 #include <QTimer>
 #include <QtDebug>
 
@@ -261,6 +262,31 @@ void ScoringSession::saveDecision(ImageId id) {
     } catch (const std::exception& ex) {
         qWarning("catalog: %s", ex.what());
     }
+}
+
+TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& folder, TransferMode mode) {
+    QStringList paths;
+    QHash<QString, ImageId> idByPath;
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        if (e.flag != flag) continue;
+        paths << e.path;
+        idByPath.insert(e.path, e.id);
+    }
+    TransferReport report = transferFiles(paths, folder, mode);
+    if (mode == TransferMode::Move) {
+        for (const auto& [from, to] : report.done) {
+            table_->setPath(idByPath.value(from), to);
+            if (!catalog_) continue;
+            try {
+                catalog_->resolve(to.toStdString());  // the fingerprint finds the moved image
+            } catch (const std::exception& e) {
+                report.skipped.push_back({to, QStringLiteral("catalog: %1").arg(QString::fromUtf8(e.what()))});
+            }
+        }
+    }
+    if (!report.skipped.empty()) Q_EMIT problemsFound(report.skipped);
+    return report;
 }
 
 bool ScoringSession::settled() const {

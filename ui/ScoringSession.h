@@ -24,6 +24,7 @@
 #include <optional>
 #include <vector>
 
+#include "FileTransfer.h"
 #include "FolderScanner.h"
 #include "ImageEntry.h"
 #include "ModelLoader.h"
@@ -78,6 +79,11 @@ public:
     // Culling marks: set in the table and saved to the catalog before returning.
     void setFlag(ImageId id, CullFlag flag);
     void setStars(ImageId id, int stars);
+
+    // Copies or moves every image flagged `flag` (with its sidecars) into folder; moved rows
+    // and their catalog entries follow the files, keeping scores and decisions. Skipped files
+    // are reported as problems. No dialog: the window asks before a move.
+    TransferReport transferFlagged(CullFlag flag, const QString& folder, TransferMode mode);
 
     void cancel();
     void scoreUnscored();  // after a cancel: queue what is still without a score
