@@ -144,6 +144,18 @@ void InspectorWindow::createActions() {
     moveRejectsAction_ = new QAction(QStringLiteral("Mo&ve Rejects To\u2026"), this);
     connect(moveRejectsAction_, &QAction::triggered, this, [this] { transferFlagged(CullFlag::Reject, TransferMode::Move); });
 
+    writeXmpAction_ = new QAction(QStringLiteral("&Write XMP Sidecar on Every Decision"), this);
+    writeXmpAction_->setCheckable(true);
+    lightroomNamingAction_ = new QAction(QStringLiteral("Sidecar Named IMG_1.xmp (&Lightroom)"), this);
+    darktableNamingAction_ = new QAction(QStringLiteral("Sidecar Named IMG_1.CR2.xmp (&darktable)"), this);
+    auto* namings = new QActionGroup(this);
+    for (QAction* a : {lightroomNamingAction_, darktableNamingAction_}) {
+        a->setCheckable(true);
+        namings->addAction(a);
+    }
+    for (QAction* a : {writeXmpAction_, lightroomNamingAction_, darktableNamingAction_})
+        connect(a, &QAction::triggered, this, &InspectorWindow::applySidecarSettings);
+
     quitAction_ = new QAction(QStringLiteral("&Quit"), this);
     quitAction_->setShortcut(QKeySequence::Quit);
     connect(quitAction_, &QAction::triggered, this, &QWidget::close);
@@ -234,6 +246,10 @@ void InspectorWindow::createMenus() {
     cull->addSeparator();
     cull->addAction(selectBelowAction_);
     cull->addAction(rejectBelowAction_);
+    cull->addSeparator();
+    cull->addAction(writeXmpAction_);
+    cull->addAction(lightroomNamingAction_);
+    cull->addAction(darktableNamingAction_);
 
     QMenu* view = viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
     view->addAction(tableViewAction_);
@@ -401,6 +417,10 @@ void InspectorWindow::restoreSettings() {
     session_->setPolicy(policy);
     session_->setComputeThreads(settings.computeThreads());
     table_->sortByColumn(settings.sortColumn(), settings.sortOrder());
+    writeXmpAction_->setChecked(settings.writeXmpOnDecision());
+    (settings.sidecarNaming() == qc::SidecarNaming::ReplaceExtension ? lightroomNamingAction_ : darktableNamingAction_)
+        ->setChecked(true);
+    session_->setSidecarWriting(settings.sidecarWriting());
     updateRecentMenu();
 }
 
@@ -516,6 +536,14 @@ void InspectorWindow::transferFlagged(CullFlag flag, TransferMode mode) {
                                  .arg(what)
                                  .arg(report.skipped.size()),
                              8000);
+}
+
+void InspectorWindow::applySidecarSettings() {
+    InspectorSettings settings;
+    settings.setWriteXmpOnDecision(writeXmpAction_->isChecked());
+    settings.setSidecarNaming(lightroomNamingAction_->isChecked() ? qc::SidecarNaming::ReplaceExtension
+                                                                  : qc::SidecarNaming::AppendExtension);
+    session_->setSidecarWriting(settings.sidecarWriting());
 }
 
 std::vector<ImageId> InspectorWindow::selectedIds() const {

@@ -102,6 +102,7 @@ private:
     void removeSelected();
     void exportTable();                                   // File > Export Table...
     void transferFlagged(CullFlag flag, TransferMode mode);  // File > Copy Picks To... / Move Rejects To...
+    void applySidecarSettings();                          // Cull > XMP Sidecars
     void onModelStateChanged();
     void onProgressChanged();
     void onPolicyChosen(int index);
@@ -159,6 +160,9 @@ private:
     QAction* exportAction_ = nullptr;
     QAction* copyPicksAction_ = nullptr;
     QAction* moveRejectsAction_ = nullptr;
+    QAction* writeXmpAction_ = nullptr;
+    QAction* lightroomNamingAction_ = nullptr;
+    QAction* darktableNamingAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
     QAction* compareAction_ = nullptr;
     QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)

@@ -243,11 +243,32 @@ std::optional<qint64> ScoringSession::catalogIdIfUnchanged(const QString& path) 
 }
 
 void ScoringSession::setFlag(ImageId id, CullFlag flag) {
-    if (table_->setFlag(id, flag)) saveDecision(id);
+    if (!table_->setFlag(id, flag)) return;
+    saveDecision(id);
+    writeSidecar(id);
 }
 
 void ScoringSession::setStars(ImageId id, int stars) {
-    if (table_->setStars(id, stars)) saveDecision(id);
+    if (!table_->setStars(id, stars)) return;
+    saveDecision(id);
+    writeSidecar(id);
+}
+
+void ScoringSession::writeSidecar(ImageId id) {
+    const ImageEntry* e = table_->entry(id);
+    if (!sidecarNaming_ || !e) return;
+    qc::SidecarFields fields;
+    fields.rating = e->flag == CullFlag::Reject ? -1 : e->stars;  // Lightroom's reject
+    if (e->hasScore()) {
+        fields.score = e->score;
+        fields.modelSha256 = e->modelSha256.toStdString();
+        fields.resizePolicy = e->policy.toStdString();
+    }
+    try {
+        qc::writeSidecar(e->path.toStdString(), *sidecarNaming_, fields);
+    } catch (const std::exception& ex) {
+        Q_EMIT problemsFound({{e->path, QStringLiteral("XMP sidecar not written: %1").arg(QString::fromUtf8(ex.what()))}});
+    }
 }
 
 void ScoringSession::saveDecision(ImageId id) {

@@ -30,6 +30,7 @@
 #include "ModelLoader.h"
 #include "ResizePolicy.h"
 #include "ScoringProgress.h"
+#include "XmpSidecar.h"
 
 class QTimer;
 
@@ -76,6 +77,10 @@ public:
 
     void setCatalog(std::shared_ptr<qc::Catalog> catalog) { catalog_ = std::move(catalog); }
     qc::Catalog* catalog() const { return catalog_.get(); }
+    // With a naming (nullopt: off), every flag or star change also writes the image's XMP
+    // sidecar (rating, reject as -1, score, model, policy); a failure is reported as a problem.
+    void setSidecarWriting(std::optional<qc::SidecarNaming> naming) { sidecarNaming_ = naming; }
+    std::optional<qc::SidecarNaming> sidecarWriting() const { return sidecarNaming_; }
     // Culling marks: set in the table and saved to the catalog before returning.
     void setFlag(ImageId id, CullFlag flag);
     void setStars(ImageId id, int stars);
@@ -115,6 +120,7 @@ private:
     void setScoring(bool scoring);
     std::optional<qint64> catalogIdIfUnchanged(const QString& path) const;
     void saveDecision(ImageId id);
+    void writeSidecar(ImageId id);
     double now() const { return clock_.elapsed() / 1000.0; }
 
     ScoreTableModel* table_;
@@ -123,6 +129,7 @@ private:
     ModelLoader* loader_;
     std::shared_ptr<const qc::QualiClipModel> model_;
     std::shared_ptr<qc::Catalog> catalog_;
+    std::optional<qc::SidecarNaming> sidecarNaming_;
     QString modelPath_, modelError_;
     ModelState modelState_ = ModelState::None;
     qc::ResizePolicy policy_ = qc::ResizePolicy::longSide(1024);
