@@ -13,6 +13,8 @@ const char* const kModelFolder = "files/lastModelFolder";
 const char* const kResize = "scoring/resizePolicy";
 const char* const kThreads = "scoring/computeThreads";
 const char* const kRecursive = "files/recursive";
+const char* const kSidecarNaming = "xmp/sidecarNaming";
+const char* const kWriteXmp = "xmp/writeOnDecision";
 const char* const kSortColumn = "view/sortColumn";
 const char* const kSortOrder = "view/sortOrder";
 
@@ -56,6 +58,23 @@ void InspectorSettings::setComputeThreads(int threads) { settings_->setValue(kTh
 
 bool InspectorSettings::recursive() const { return settings_->value(kRecursive, true).toBool(); }
 void InspectorSettings::setRecursive(bool recursive) { settings_->setValue(kRecursive, recursive); }
+
+qc::SidecarNaming InspectorSettings::sidecarNaming() const {
+    const QString text = settings_->value(kSidecarNaming, "darktable").toString();
+    return qc::parseSidecarNaming(text.toStdString()).value_or(qc::SidecarNaming::AppendExtension);
+}
+
+void InspectorSettings::setSidecarNaming(qc::SidecarNaming naming) {
+    settings_->setValue(kSidecarNaming, QString::fromLatin1(qc::sidecarNamingName(naming)));
+}
+
+bool InspectorSettings::writeXmpOnDecision() const { return settings_->value(kWriteXmp, false).toBool(); }
+void InspectorSettings::setWriteXmpOnDecision(bool on) { settings_->setValue(kWriteXmp, on); }
+
+std::optional<qc::SidecarNaming> InspectorSettings::sidecarWriting() const {
+    if (!writeXmpOnDecision()) return std::nullopt;
+    return sidecarNaming();
+}
 
 int InspectorSettings::sortColumn() const {
     return settings_->value(kSortColumn, int(ScoreTableModel::ScoreColumn)).toInt();

@@ -9,8 +9,10 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 #include "ResizePolicy.h"
+#include "XmpSidecar.h"
 
 namespace qc::ui {
 
@@ -41,6 +43,15 @@ public:
 
     bool recursive() const;
     void setRecursive(bool recursive);
+
+    // XMP sidecars: which naming convention (default IMG_1.CR2.xmp, as darktable and digiKam
+    // write it) and whether every pick, reject and star change also writes the sidecar (off).
+    qc::SidecarNaming sidecarNaming() const;
+    void setSidecarNaming(qc::SidecarNaming naming);
+    bool writeXmpOnDecision() const;
+    void setWriteXmpOnDecision(bool on);
+    // The two together, as ScoringSession::setSidecarWriting takes them: nullopt when off.
+    std::optional<qc::SidecarNaming> sidecarWriting() const;
 
     int sortColumn() const;
     Qt::SortOrder sortOrder() const;

@@ -42,10 +42,12 @@
 #include "ModelsDialog.h"
 #include "ModelStatusPanel.h"
 #include "ProblemsDock.h"
+#include "QualiClipModel.h"
 #include "ScoreFilterProxyModel.h"
 #include "ScoreHistogram.h"
 #include "ScoreTableModel.h"
 #include "ScoringSession.h"
+#include "TableExport.h"
 #include "ThumbnailCache.h"
 #include "ThumbnailDelegate.h"
 
@@ -135,6 +137,25 @@ void InspectorWindow::createActions() {
     resumeAction_ = new QAction(QStringLiteral("Score &Remaining"), this);
     connect(resumeAction_, &QAction::triggered, session_, &ScoringSession::scoreUnscored);
 
+    exportAction_ = new QAction(QStringLiteral("&Export Table\u2026"), this);
+    connect(exportAction_, &QAction::triggered, this, &InspectorWindow::exportTable);
+    copyPicksAction_ = new QAction(QStringLiteral("&Copy Picks To\u2026"), this);
+    connect(copyPicksAction_, &QAction::triggered, this, [this] { transferFlagged(CullFlag::Pick, TransferMode::Copy); });
+    moveRejectsAction_ = new QAction(QStringLiteral("Mo&ve Rejects To\u2026"), this);
+    connect(moveRejectsAction_, &QAction::triggered, this, [this] { transferFlagged(CullFlag::Reject, TransferMode::Move); });
+
+    writeXmpAction_ = new QAction(QStringLiteral("&Write XMP Sidecar on Every Decision"), this);
+    writeXmpAction_->setCheckable(true);
+    lightroomNamingAction_ = new QAction(QStringLiteral("Sidecar Named IMG_1.xmp (&Lightroom)"), this);
+    darktableNamingAction_ = new QAction(QStringLiteral("Sidecar Named IMG_1.CR2.xmp (&darktable)"), this);
+    auto* namings = new QActionGroup(this);
+    for (QAction* a : {lightroomNamingAction_, darktableNamingAction_}) {
+        a->setCheckable(true);
+        namings->addAction(a);
+    }
+    for (QAction* a : {writeXmpAction_, lightroomNamingAction_, darktableNamingAction_})
+        connect(a, &QAction::triggered, this, &InspectorWindow::applySidecarSettings);
+
     quitAction_ = new QAction(QStringLiteral("&Quit"), this);
     quitAction_->setShortcut(QKeySequence::Quit);
     connect(quitAction_, &QAction::triggered, this, &QWidget::close);
@@ -211,6 +232,10 @@ void InspectorWindow::createMenus() {
     file->addSeparator();
     file->addAction(removeAction_);
     file->addSeparator();
+    file->addAction(exportAction_);
+    file->addAction(copyPicksAction_);
+    file->addAction(moveRejectsAction_);
+    file->addSeparator();
     file->addAction(quitAction_);
 
     QMenu* cull = menuBar()->addMenu(QStringLiteral("&Cull"));
@@ -221,6 +246,10 @@ void InspectorWindow::createMenus() {
     cull->addSeparator();
     cull->addAction(selectBelowAction_);
     cull->addAction(rejectBelowAction_);
+    cull->addSeparator();
+    cull->addAction(writeXmpAction_);
+    cull->addAction(lightroomNamingAction_);
+    cull->addAction(darktableNamingAction_);
 
     QMenu* view = viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
     view->addAction(tableViewAction_);
@@ -388,6 +417,10 @@ void InspectorWindow::restoreSettings() {
     session_->setPolicy(policy);
     session_->setComputeThreads(settings.computeThreads());
     table_->sortByColumn(settings.sortColumn(), settings.sortOrder());
+    writeXmpAction_->setChecked(settings.writeXmpOnDecision());
+    (settings.sidecarNaming() == qc::SidecarNaming::ReplaceExtension ? lightroomNamingAction_ : darktableNamingAction_)
+        ->setChecked(true);
+    session_->setSidecarWriting(settings.sidecarWriting());
     updateRecentMenu();
 }
 
@@ -453,6 +486,64 @@ void InspectorWindow::updateRecentMenu() {
     for (const QString& folder : folders)
         recentMenu_->addAction(folder, this, [this, folder] { open({folder}); });
     recentMenu_->setEnabled(!folders.isEmpty());
+}
+
+void InspectorWindow::exportTable() {
+    QStringList filters{QStringLiteral("CSV (*.csv)"), QStringLiteral("JSON (*.json)")};
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export Table"),
+                                                      InspectorSettings().recentFolders().value(0),
+                                                      filters.join(QStringLiteral(";;")), &filter);
+    if (path.isEmpty()) return;
+    bool filteredOnly = false;
+    if (proxy_->isFiltering()) {
+        const auto answer = QMessageBox::question(
+            this, QStringLiteral("Export Table"),
+            QStringLiteral("Export only the %1 images the filter shows (No: all %2)?")
+                .arg(proxy_->rowCount())
+                .arg(session_->table()->count()),
+            QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel);
+        if (answer == QMessageBox::Cancel) return;
+        filteredOnly = answer == QMessageBox::Yes;
+    }
+    const bool json = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) ||
+                      (!path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) && filter == filters[1]);
+    const auto model = session_->model();
+    const TableExportHeader header{model ? model->info().sha256 : std::string(), session_->policy().toString(),
+                                   QCoreApplication::applicationVersion().toStdString()};
+    QString error;
+    if (!qc::ui::exportTable(path, json ? TableExportFormat::Json : TableExportFormat::Csv,
+                             exportedEntries(*proxy_, filteredOnly), session_->table()->pairs(), header, &error))
+        QMessageBox::warning(this, QStringLiteral("Export Table"), error);
+}
+
+void InspectorWindow::transferFlagged(CullFlag flag, TransferMode mode) {
+    const bool move = mode == TransferMode::Move;
+    const QString what = flag == CullFlag::Pick ? QStringLiteral("picks") : QStringLiteral("rejects");
+    const QString title = QStringLiteral("%1 %2 To").arg(move ? QStringLiteral("Move") : QStringLiteral("Copy"), what);
+    const QString folder = QFileDialog::getExistingDirectory(this, title, InspectorSettings().recentFolders().value(0));
+    if (folder.isEmpty()) return;
+    // Moving removes the originals from their folder: never without the user saying so.
+    if (move && QMessageBox::question(this, title,
+                                      QStringLiteral("Move the %1 and their XMP sidecars to '%2'? They will no "
+                                                     "longer be in their original folder.")
+                                          .arg(what, folder)) != QMessageBox::Yes)
+        return;
+    const TransferReport report = session_->transferFlagged(flag, folder, mode);
+    statusBar()->showMessage(QStringLiteral("%1 %2 %3, %4 skipped (see Problems)")
+                                 .arg(move ? QStringLiteral("Moved") : QStringLiteral("Copied"))
+                                 .arg(report.done.size())
+                                 .arg(what)
+                                 .arg(report.skipped.size()),
+                             8000);
+}
+
+void InspectorWindow::applySidecarSettings() {
+    InspectorSettings settings;
+    settings.setWriteXmpOnDecision(writeXmpAction_->isChecked());
+    settings.setSidecarNaming(lightroomNamingAction_->isChecked() ? qc::SidecarNaming::ReplaceExtension
+                                                                  : qc::SidecarNaming::AppendExtension);
+    session_->setSidecarWriting(settings.sidecarWriting());
 }
 
 std::vector<ImageId> InspectorWindow::selectedIds() const {

@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "FileTransfer.h"
 #include "ImageEntry.h"
 #include "ScoreFilterProxyModel.h"
 
@@ -99,6 +100,9 @@ private:
     void connectModelDownloads();
     void updateRecentMenu();
     void removeSelected();
+    void exportTable();                                   // File > Export Table...
+    void transferFlagged(CullFlag flag, TransferMode mode);  // File > Copy Picks To... / Move Rejects To...
+    void applySidecarSettings();                          // Cull > XMP Sidecars
     void onModelStateChanged();
     void onProgressChanged();
     void onPolicyChosen(int index);
@@ -153,6 +157,12 @@ private:
     QAction* cancelAction_ = nullptr;
     QAction* resumeAction_ = nullptr;
     QAction* quitAction_ = nullptr;
+    QAction* exportAction_ = nullptr;
+    QAction* copyPicksAction_ = nullptr;
+    QAction* moveRejectsAction_ = nullptr;
+    QAction* writeXmpAction_ = nullptr;
+    QAction* lightroomNamingAction_ = nullptr;
+    QAction* darktableNamingAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
     QAction* compareAction_ = nullptr;
     QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)

@@ -1,6 +1,7 @@
 #include "ScoreTableModel.h"
 
 #include <QColor>
+#include <QFileInfo>
 #include <QImage>
 
 #include <algorithm>
@@ -228,6 +229,15 @@ bool ScoreTableModel::setStars(ImageId id, int stars) {
     rows_[size_t(row)].stars = stars;
     rowChanged(row);
     Q_EMIT marksChanged();
+    return true;
+}
+
+bool ScoreTableModel::setPath(ImageId id, const QString& path) {
+    const int row = rowOf(id);
+    if (row < 0) return false;
+    rows_[size_t(row)].path = path;
+    rows_[size_t(row)].fileName = QFileInfo(path).fileName();
+    rowChanged(row);
     return true;
 }
 

@@ -79,6 +79,8 @@ public:
 
     bool setFlag(ImageId id, CullFlag flag);
     bool setStars(ImageId id, int stars);
+    // The file was moved (same content): the row keeps its score and marks.
+    bool setPath(ImageId id, const QString& path);
 
     std::vector<double> scores() const;  // of every scored row
     std::vector<ImageId> idsScoredBelow(double threshold) const;

@@ -1,5 +1,6 @@
 #include "ScoringSession.h"
 
+#include <QHash>
 #include <QTimer>
 #include <QtDebug>
 
@@ -242,11 +243,32 @@ std::optional<qint64> ScoringSession::catalogIdIfUnchanged(const QString& path) 
 }
 
 void ScoringSession::setFlag(ImageId id, CullFlag flag) {
-    if (table_->setFlag(id, flag)) saveDecision(id);
+    if (!table_->setFlag(id, flag)) return;
+    saveDecision(id);
+    writeSidecar(id);
 }
 
 void ScoringSession::setStars(ImageId id, int stars) {
-    if (table_->setStars(id, stars)) saveDecision(id);
+    if (!table_->setStars(id, stars)) return;
+    saveDecision(id);
+    writeSidecar(id);
+}
+
+void ScoringSession::writeSidecar(ImageId id) {
+    const ImageEntry* e = table_->entry(id);
+    if (!sidecarNaming_ || !e) return;
+    qc::SidecarFields fields;
+    fields.rating = e->flag == CullFlag::Reject ? -1 : e->stars;  // Lightroom's reject
+    if (e->hasScore()) {
+        fields.score = e->score;
+        fields.modelSha256 = e->modelSha256.toStdString();
+        fields.resizePolicy = e->policy.toStdString();
+    }
+    try {
+        qc::writeSidecar(e->path.toStdString(), *sidecarNaming_, fields);
+    } catch (const std::exception& ex) {
+        Q_EMIT problemsFound({{e->path, QStringLiteral("XMP sidecar not written: %1").arg(QString::fromUtf8(ex.what()))}});
+    }
 }
 
 void ScoringSession::saveDecision(ImageId id) {
@@ -261,6 +283,31 @@ void ScoringSession::saveDecision(ImageId id) {
     } catch (const std::exception& ex) {
         qWarning("catalog: %s", ex.what());
     }
+}
+
+TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& folder, TransferMode mode) {
+    QStringList paths;
+    QHash<QString, ImageId> idByPath;
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        if (e.flag != flag) continue;
+        paths << e.path;
+        idByPath.insert(e.path, e.id);
+    }
+    TransferReport report = transferFiles(paths, folder, mode);
+    if (mode == TransferMode::Move) {
+        for (const auto& [from, to] : report.done) {
+            table_->setPath(idByPath.value(from), to);
+            if (!catalog_) continue;
+            try {
+                catalog_->resolve(to.toStdString());  // the fingerprint finds the moved image
+            } catch (const std::exception& e) {
+                report.skipped.push_back({to, QStringLiteral("catalog: %1").arg(QString::fromUtf8(e.what()))});
+            }
+        }
+    }
+    if (!report.skipped.empty()) Q_EMIT problemsFound(report.skipped);
+    return report;
 }
 
 bool ScoringSession::settled() const {

@@ -24,11 +24,13 @@
 #include <optional>
 #include <vector>
 
+#include "FileTransfer.h"
 #include "FolderScanner.h"
 #include "ImageEntry.h"
 #include "ModelLoader.h"
 #include "ResizePolicy.h"
 #include "ScoringProgress.h"
+#include "XmpSidecar.h"
 
 class QTimer;
 
@@ -75,9 +77,18 @@ public:
 
     void setCatalog(std::shared_ptr<qc::Catalog> catalog) { catalog_ = std::move(catalog); }
     qc::Catalog* catalog() const { return catalog_.get(); }
+    // With a naming (nullopt: off), every flag or star change also writes the image's XMP
+    // sidecar (rating, reject as -1, score, model, policy); a failure is reported as a problem.
+    void setSidecarWriting(std::optional<qc::SidecarNaming> naming) { sidecarNaming_ = naming; }
+    std::optional<qc::SidecarNaming> sidecarWriting() const { return sidecarNaming_; }
     // Culling marks: set in the table and saved to the catalog before returning.
     void setFlag(ImageId id, CullFlag flag);
     void setStars(ImageId id, int stars);
+
+    // Copies or moves every image flagged `flag` (with its sidecars) into folder; moved rows
+    // and their catalog entries follow the files, keeping scores and decisions. Skipped files
+    // are reported as problems. No dialog: the window asks before a move.
+    TransferReport transferFlagged(CullFlag flag, const QString& folder, TransferMode mode);
 
     void cancel();
     void scoreUnscored();  // after a cancel: queue what is still without a score
@@ -109,6 +120,7 @@ private:
     void setScoring(bool scoring);
     std::optional<qint64> catalogIdIfUnchanged(const QString& path) const;
     void saveDecision(ImageId id);
+    void writeSidecar(ImageId id);
     double now() const { return clock_.elapsed() / 1000.0; }
 
     ScoreTableModel* table_;
@@ -117,6 +129,7 @@ private:
     ModelLoader* loader_;
     std::shared_ptr<const qc::QualiClipModel> model_;
     std::shared_ptr<qc::Catalog> catalog_;
+    std::optional<qc::SidecarNaming> sidecarNaming_;
     QString modelPath_, modelError_;
     ModelState modelState_ = ModelState::None;
     qc::ResizePolicy policy_ = qc::ResizePolicy::longSide(1024);
