@@ -75,6 +75,7 @@ public:
 
     void setCatalog(std::shared_ptr<qc::Catalog> catalog) { catalog_ = std::move(catalog); }
     qc::Catalog* catalog() const { return catalog_.get(); }
+    std::shared_ptr<qc::Catalog> sharedCatalog() const { return catalog_; }  // for other windows' threads
     // Culling marks: set in the table and saved to the catalog before returning.
     void setFlag(ImageId id, CullFlag flag);
     void setStars(ImageId id, int stars);
