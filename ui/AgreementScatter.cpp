@@ -76,7 +76,7 @@ void AgreementScatter::setRuns(std::shared_ptr<const ResearchRun> first,
         const QString label = run ? QStringLiteral("%1 %2").arg(i == 0 ? "A:" : "B:", run->label())
                                   : QString();
         dots_[i]->setName(label);
-        curves_[i]->setName(QStringLiteral("logistic fit"));
+        curves_[i]->setName(QStringLiteral("%1 logistic fit").arg(i == 0 ? "A:" : "B:"));
         dots_[i]->setVisible(run != nullptr);
         curves_[i]->setVisible(run != nullptr);
         if (run) {

@@ -184,7 +184,13 @@ void ResearchWindow::buildUi() {
     figures_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     figures_->setToolTip(QStringLiteral("95% percentile bootstrap intervals in brackets; PLCC and "
                                         "RMSE after the 4-parameter logistic (VQEG)"));
-    leftLayout->addWidget(figures_, 1);
+    figures_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // As tall as its rows: the space below is the window's, not an empty table's.
+    figures_->setFixedHeight(figures_->horizontalHeader()->sizeHint().height() +
+                             kFigureRows * figures_->verticalHeader()->defaultSectionSize() +
+                             2 * figures_->frameWidth());
+    leftLayout->addWidget(figures_);
+    leftLayout->addStretch(1);
 
     exportButton_ = new QPushButton(QStringLiteral("Export Report\u2026"), this);
     exportButton_->setEnabled(false);
