@@ -22,8 +22,8 @@ namespace qc {
 class Catalog;
 
 struct CatalogScorerCounts {
-    size_t cached = 0;  // scores the catalog held
-    size_t scored = 0;  // images sent to the engine (failures included)
+    size_t cached = 0;         // scores the catalog held
+    size_t scored = 0;         // images sent to the engine (failures included)
     size_t storeFailures = 0;  // scores that could not be stored (the study still uses them)
 };
 

@@ -18,7 +18,8 @@ namespace {
 constexpr int kCurveSamples = 200;
 }
 
-AgreementScatter::AgreementScatter(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this)) {
+AgreementScatter::AgreementScatter(QWidget* parent)
+    : QWidget(parent), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
@@ -73,8 +74,8 @@ void AgreementScatter::setRuns(std::shared_ptr<const ResearchRun> first,
             }
         }
         curves_[i]->setData(cx, cy);
-        const QString label = run ? QStringLiteral("%1 %2").arg(i == 0 ? "A:" : "B:", run->label())
-                                  : QString();
+        const QString label =
+            run ? QStringLiteral("%1 %2").arg(i == 0 ? "A:" : "B:", run->label()) : QString();
         dots_[i]->setName(label);
         curves_[i]->setName(QStringLiteral("%1 logistic fit").arg(i == 0 ? "A:" : "B:"));
         dots_[i]->setVisible(run != nullptr);

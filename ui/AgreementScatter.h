@@ -25,7 +25,8 @@ public:
     explicit AgreementScatter(QWidget* parent = nullptr);
 
     // second may be null (one run); both null clears.
-    void setRuns(std::shared_ptr<const ResearchRun> first, std::shared_ptr<const ResearchRun> second);
+    void setRuns(std::shared_ptr<const ResearchRun> first,
+                 std::shared_ptr<const ResearchRun> second);
     QCustomPlot* plot() const { return plot_; }
 
     struct Point {

@@ -40,32 +40,48 @@ QVariant FailureCaseModel::data(const QModelIndex& index, int role) const {
     if (role != Qt::DisplayRole && role != kSortRole) return {};
     const bool sort = role == kSortRole;
     switch (index.column()) {
-    case Rank: return index.row() + 1;
-    case Kind:
-        return sort ? QVariant(over ? 0 : 1)
-                    : QVariant(over ? QStringLiteral("over-estimate") : QStringLiteral("under-estimate"));
-    case Name: return QString::fromStdString(r.name);
-    case Score: return sort ? QVariant(r.score) : QVariant(QString::number(r.score, 'f', 4));
-    case Mos: return sort ? QVariant(r.mos) : QVariant(QString::number(r.mos, 'g', 4));
-    case Fitted: return sort ? QVariant(r.fitted) : QVariant(QString::number(r.fitted, 'f', 3));
-    case Residual:
-        // Sorted by size: the worst of either kind first when sorted descending.
-        return sort ? QVariant(std::abs(r.residual)) : QVariant(QString::asprintf("%+.3f", r.residual));
-    default: return {};
+        case Rank:
+            return index.row() + 1;
+        case Kind:
+            return sort ? QVariant(over ? 0 : 1)
+                        : QVariant(over ? QStringLiteral("over-estimate")
+                                        : QStringLiteral("under-estimate"));
+        case Name:
+            return QString::fromStdString(r.name);
+        case Score:
+            return sort ? QVariant(r.score) : QVariant(QString::number(r.score, 'f', 4));
+        case Mos:
+            return sort ? QVariant(r.mos) : QVariant(QString::number(r.mos, 'g', 4));
+        case Fitted:
+            return sort ? QVariant(r.fitted) : QVariant(QString::number(r.fitted, 'f', 3));
+        case Residual:
+            // Sorted by size: the worst of either kind first when sorted descending.
+            return sort ? QVariant(std::abs(r.residual))
+                        : QVariant(QString::asprintf("%+.3f", r.residual));
+        default:
+            return {};
     }
 }
 
 QVariant FailureCaseModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Rank: return QStringLiteral("#");
-    case Kind: return QStringLiteral("Model");
-    case Name: return QStringLiteral("Image");
-    case Score: return QStringLiteral("Score");
-    case Mos: return QStringLiteral("MOS");
-    case Fitted: return QStringLiteral("Fitted MOS");
-    case Residual: return QStringLiteral("MOS \u2212 fitted");
-    default: return {};
+        case Rank:
+            return QStringLiteral("#");
+        case Kind:
+            return QStringLiteral("Model");
+        case Name:
+            return QStringLiteral("Image");
+        case Score:
+            return QStringLiteral("Score");
+        case Mos:
+            return QStringLiteral("MOS");
+        case Fitted:
+            return QStringLiteral("Fitted MOS");
+        case Residual:
+            return QStringLiteral("MOS \u2212 fitted");
+        default:
+            return {};
     }
 }
 

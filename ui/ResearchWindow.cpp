@@ -32,7 +32,7 @@ namespace {
 enum Preset { Koniq, Flive, Chosen };
 constexpr int kScatterPngWidth = 1200, kScatterPngHeight = 900;
 const char* const kFigureNames[ResearchWindow::kFigureRows] = {"Images", "SRCC", "KRCC",
-                                                               "PLCC", "RMSE", "Scores"};
+                                                               "PLCC",   "RMSE", "Scores"};
 
 QString estimateText(const qc::EstimateWithInterval& e, bool intervals) {
     return intervals ? QStringLiteral("%1  [%2, %3]")
@@ -63,8 +63,9 @@ QAction* ResearchWindow::makeOpenAction(QWidget* owner, std::function<QString()>
                                         std::function<std::shared_ptr<qc::Catalog>()> catalog,
                                         std::function<void(const QString&)> openImage) {
     auto* action = new QAction(QStringLiteral("&Agreement with Human Scores\u2026"), owner);
-    action->setToolTip(QStringLiteral("Score a dataset with human MOS and compare: SRCC, KRCC, "
-                                      "PLCC, RMSE, scatter, failure cases"));
+    action->setToolTip(
+        QStringLiteral("Score a dataset with human MOS and compare: SRCC, KRCC, "
+                       "PLCC, RMSE, scatter, failure cases"));
     QObject::connect(action, &QAction::triggered, owner, [=] {
         auto* window = new ResearchWindow(catalog(), owner);
         window->setAttribute(Qt::WA_DeleteOnClose);
@@ -148,7 +149,8 @@ void ResearchWindow::buildUi() {
         policy_[size_t(run)]->addItems({QStringLiteral("native"), QStringLiteral("long:1024"),
                                         QStringLiteral("long:512"), QStringLiteral("long:224")});
         runButton_[size_t(run)] = new QPushButton(QStringLiteral("Run %1").arg(runName(run)), this);
-        connect(runButton_[size_t(run)], &QPushButton::clicked, this, [this, run] { startRun(run); });
+        connect(runButton_[size_t(run)], &QPushButton::clicked, this,
+                [this, run] { startRun(run); });
         auto* policyRow = new QHBoxLayout;
         policyRow->addWidget(policy_[size_t(run)], 1);
         policyRow->addWidget(runButton_[size_t(run)]);
@@ -160,7 +162,8 @@ void ResearchWindow::buildUi() {
         form->addRow(QStringLiteral("Resize:"), policyRow);
         leftLayout->addWidget(box);
     }
-    modelPath_[1]->setPlaceholderText(QStringLiteral("another checkpoint, or A's with another resize"));
+    modelPath_[1]->setPlaceholderText(
+        QStringLiteral("another checkpoint, or A's with another resize"));
 
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 1);
@@ -172,18 +175,21 @@ void ResearchWindow::buildUi() {
     progressRow->addWidget(progress_, 1);
     progressRow->addWidget(cancelButton_);
     leftLayout->addLayout(progressRow);
-    status_ = new QLabel(QStringLiteral("Choose a MOS file, the images folder and a model, then Run A."), this);
+    status_ = new QLabel(
+        QStringLiteral("Choose a MOS file, the images folder and a model, then Run A."), this);
     status_->setWordWrap(true);
     leftLayout->addWidget(status_);
 
     figures_ = new QTableWidget(kFigureRows, 2, this);
     figures_->setHorizontalHeaderLabels({QStringLiteral("A"), QStringLiteral("B")});
     for (int r = 0; r < kFigureRows; ++r)
-        figures_->setVerticalHeaderItem(r, new QTableWidgetItem(QString::fromLatin1(kFigureNames[r])));
+        figures_->setVerticalHeaderItem(r,
+                                        new QTableWidgetItem(QString::fromLatin1(kFigureNames[r])));
     figures_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     figures_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    figures_->setToolTip(QStringLiteral("95% percentile bootstrap intervals in brackets; PLCC and "
-                                        "RMSE after the 4-parameter logistic (VQEG)"));
+    figures_->setToolTip(
+        QStringLiteral("95% percentile bootstrap intervals in brackets; PLCC and "
+                       "RMSE after the 4-parameter logistic (VQEG)"));
     figures_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     // As tall as its rows: the space below is the window's, not an empty table's.
     figures_->setFixedHeight(figures_->horizontalHeader()->sizeHint().height() +
@@ -194,8 +200,9 @@ void ResearchWindow::buildUi() {
 
     exportButton_ = new QPushButton(QStringLiteral("Export Report\u2026"), this);
     exportButton_->setEnabled(false);
-    exportButton_->setToolTip(QStringLiteral("images.csv, failures.csv, unmatched.csv, "
-                                             "summary.json and scatter.png"));
+    exportButton_->setToolTip(
+        QStringLiteral("images.csv, failures.csv, unmatched.csv, "
+                       "summary.json and scatter.png"));
     connect(exportButton_, &QPushButton::clicked, this, &ResearchWindow::exportReport);
     leftLayout->addWidget(exportButton_);
 
@@ -217,7 +224,8 @@ void ResearchWindow::buildUi() {
     failureView_->setSelectionBehavior(QAbstractItemView::SelectRows);
     failureView_->setAlternatingRowColors(true);
     failureView_->verticalHeader()->hide();
-    failureView_->horizontalHeader()->setSectionResizeMode(FailureCaseModel::Name, QHeaderView::Stretch);
+    failureView_->horizontalHeader()->setSectionResizeMode(FailureCaseModel::Name,
+                                                           QHeaderView::Stretch);
     failureView_->setToolTip(QStringLiteral("Double-click to open the image in the inspector"));
     connect(failureView_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         Q_EMIT imageActivated(index.data(FailureCaseModel::PathRole).toString());
@@ -227,10 +235,12 @@ void ResearchWindow::buildUi() {
     auto* failureLayout = new QVBoxLayout(failureBox);
     failureLayout->setContentsMargins(0, 0, 0, 0);
     auto* failureTitle = new QHBoxLayout;
-    failureTitle->addWidget(new QLabel(
-        QStringLiteral("Failure cases, worst first (over-estimate: the model rates the image "
-                       "higher than people do):"),
-        this), 1);
+    failureTitle->addWidget(
+        new QLabel(
+            QStringLiteral("Failure cases, worst first (over-estimate: the model rates the image "
+                           "higher than people do):"),
+            this),
+        1);
     failureTitle->addWidget(failuresOf_);
     failureLayout->addLayout(failureTitle);
     failureLayout->addWidget(failureView_);
@@ -300,16 +310,23 @@ bool ResearchWindow::startRun(int run) {
     request.columns = {nameColumn_->text().trimmed().toStdString(),
                        mosColumn_->text().trimmed().toStdString()};
     request.modelPath = modelPath_[size_t(run)]->text().trimmed();
-    if (run == 1 && request.modelPath.isEmpty()) request.modelPath = modelPath_[0]->text().trimmed();
-    const auto policy = qc::ResizePolicy::parse(policy_[size_t(run)]->currentText().trimmed().toStdString());
+    if (run == 1 && request.modelPath.isEmpty())
+        request.modelPath = modelPath_[0]->text().trimmed();
+    const auto policy =
+        qc::ResizePolicy::parse(policy_[size_t(run)]->currentText().trimmed().toStdString());
     QString problem;
-    if (request.mosFile.isEmpty()) problem = QStringLiteral("Choose the MOS file.");
-    else if (request.imagesFolder.isEmpty()) problem = QStringLiteral("Choose the images folder.");
+    if (request.mosFile.isEmpty())
+        problem = QStringLiteral("Choose the MOS file.");
+    else if (request.imagesFolder.isEmpty())
+        problem = QStringLiteral("Choose the images folder.");
     else if (request.columns.name.empty() || request.columns.mos.empty())
         problem = QStringLiteral("Name the image-name and MOS columns.");
-    else if (request.modelPath.isEmpty()) problem = QStringLiteral("Choose the model file of run %1.").arg(runName(run));
-    else if (!policy) problem = QStringLiteral("Resize must be native or long:N (N at least 32).");
-    else if (run == 1 && !runs_[0]) problem = QStringLiteral("Run A first: B is compared with it.");
+    else if (request.modelPath.isEmpty())
+        problem = QStringLiteral("Choose the model file of run %1.").arg(runName(run));
+    else if (!policy)
+        problem = QStringLiteral("Resize must be native or long:N (N at least 32).");
+    else if (run == 1 && !runs_[0])
+        problem = QStringLiteral("Run A first: B is compared with it.");
     if (!problem.isEmpty()) {
         status_->setText(problem);
         return false;
@@ -326,7 +343,8 @@ bool ResearchWindow::startRun(int run) {
     runningRun_ = run;
     generation_ = worker_->start(request);
     progress_->setRange(0, 0);
-    status_->setText(QStringLiteral("Run %1: reading %2\u2026").arg(runName(run), QFileInfo(request.mosFile).fileName()));
+    status_->setText(QStringLiteral("Run %1: reading %2\u2026")
+                         .arg(runName(run), QFileInfo(request.mosFile).fileName()));
     setRunning(true);
     return true;
 }
@@ -344,8 +362,9 @@ void ResearchWindow::onProgress(quint64 generation, int stage, qulonglong done, 
     progress_->setRange(0, int(total));
     progress_->setValue(int(done));
     status_->setText(QStringLiteral("Run %1: %2 %3 of %4")
-                         .arg(runName(runningRun_),
-                              stage == 0 ? QStringLiteral("scoring image") : QStringLiteral("bootstrap resample"))
+                         .arg(runName(runningRun_), stage == 0
+                                                        ? QStringLiteral("scoring image")
+                                                        : QStringLiteral("bootstrap resample"))
                          .arg(done)
                          .arg(total));
 }
@@ -375,8 +394,9 @@ void ResearchWindow::onFinished(quint64 generation, std::shared_ptr<const Resear
                                .arg(s.unmatched.size())
                                .arg(s.problems.size())));
     } else {
-        status_->setText(cancelled ? QStringLiteral("Run %1 cancelled.").arg(runName(which))
-                                   : QStringLiteral("Run %1 failed: %2").arg(runName(which), error));
+        status_->setText(cancelled
+                             ? QStringLiteral("Run %1 cancelled.").arg(runName(which))
+                             : QStringLiteral("Run %1 failed: %2").arg(runName(which), error));
     }
     showRuns();
     setRunning(false);
@@ -393,19 +413,33 @@ void ResearchWindow::showRuns() {
     for (int c = 0; c < 2; ++c) {
         const ResearchRun* run = runs_[size_t(c)].get();
         figures_->setHorizontalHeaderItem(
-            c, new QTableWidgetItem(run ? QStringLiteral("%1: %2").arg(runName(c), run->label()) : runName(c)));
+            c, new QTableWidgetItem(run ? QStringLiteral("%1: %2").arg(runName(c), run->label())
+                                        : runName(c)));
         for (int r = 0; r < kFigureRows; ++r) {
             QString text;
             if (run) {
                 const qc::AgreementReport& rep = run->study.report;
                 const bool intervals = rep.bootstrapResamples > 0;
                 switch (r) {
-                case 0: text = QStringLiteral("%1 of %2").arg(rep.n).arg(run->study.rows.size()); break;
-                case 1: text = estimateText(rep.srcc, intervals); break;
-                case 2: text = estimateText(rep.krcc, intervals); break;
-                case 3: text = estimateText(rep.plcc, intervals); break;
-                case 4: text = estimateText(rep.rmse, intervals); break;
-                default: text = QStringLiteral("%1 cached, %2 scored").arg(run->cached).arg(run->scored);
+                    case 0:
+                        text = QStringLiteral("%1 of %2").arg(rep.n).arg(run->study.rows.size());
+                        break;
+                    case 1:
+                        text = estimateText(rep.srcc, intervals);
+                        break;
+                    case 2:
+                        text = estimateText(rep.krcc, intervals);
+                        break;
+                    case 3:
+                        text = estimateText(rep.plcc, intervals);
+                        break;
+                    case 4:
+                        text = estimateText(rep.rmse, intervals);
+                        break;
+                    default:
+                        text = QStringLiteral("%1 cached, %2 scored")
+                                   .arg(run->cached)
+                                   .arg(run->scored);
                 }
             }
             auto* item = new QTableWidgetItem(text);
@@ -420,7 +454,8 @@ void ResearchWindow::showRuns() {
     failuresOf_->setEnabled(runs_[1] != nullptr);
     failures_->setRun(runs_[size_t(shown)]);
     failureView_->resizeColumnsToContents();
-    failureView_->horizontalHeader()->setSectionResizeMode(FailureCaseModel::Name, QHeaderView::Stretch);
+    failureView_->horizontalHeader()->setSectionResizeMode(FailureCaseModel::Name,
+                                                           QHeaderView::Stretch);
     exportButton_->setEnabled(runningRun_ < 0 && runs_[0] != nullptr);
 }
 
@@ -447,7 +482,8 @@ bool ResearchWindow::exportTo(const QString& folder, QString* error) const {
 }
 
 void ResearchWindow::exportReport() {
-    const QString folder = QFileDialog::getExistingDirectory(this, QStringLiteral("Export the Report to"));
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, QStringLiteral("Export the Report to"));
     if (folder.isEmpty()) return;
     QString error;
     status_->setText(exportTo(folder, &error) ? QStringLiteral("Report written to %1.").arg(folder)
@@ -455,22 +491,24 @@ void ResearchWindow::exportReport() {
 }
 
 void ResearchWindow::chooseMosFile() {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("MOS File"), mosFile_->text(),
-                                                      QStringLiteral("CSV files (*.csv *.txt);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, QStringLiteral("MOS File"), mosFile_->text(),
+                                     QStringLiteral("CSV files (*.csv *.txt);;All files (*)"));
     if (path.isEmpty()) return;
     mosFile_->setText(path);
     if (imagesFolder_->text().isEmpty()) imagesFolder_->setText(QFileInfo(path).absolutePath());
 }
 
 void ResearchWindow::chooseImagesFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(this, QStringLiteral("Images Folder"), imagesFolder_->text());
+    const QString dir = QFileDialog::getExistingDirectory(this, QStringLiteral("Images Folder"),
+                                                          imagesFolder_->text());
     if (!dir.isEmpty()) imagesFolder_->setText(dir);
 }
 
 void ResearchWindow::chooseModel(int run) {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("QualiCLIP Checkpoint"),
-                                                      modelPath_[size_t(run)]->text(),
-                                                      QStringLiteral("Checkpoints (*.pth *.pt);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("QualiCLIP Checkpoint"), modelPath_[size_t(run)]->text(),
+        QStringLiteral("Checkpoints (*.pth *.pt);;All files (*)"));
     if (!path.isEmpty()) modelPath_[size_t(run)]->setText(path);
 }
 

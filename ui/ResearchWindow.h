@@ -54,8 +54,10 @@ public:
                                    std::function<void(const QString&)> openImage);
 
     // What the controls hold; the tests and the documentation screenshots set them directly.
-    void setDataset(const QString& mosFile, const QString& imagesFolder, const qc::MosColumns& columns);
-    void setModel(int run, const QString& modelPath, const qc::ResizePolicy& policy);  // run 0 A, 1 B
+    void setDataset(const QString& mosFile, const QString& imagesFolder,
+                    const qc::MosColumns& columns);
+    void setModel(int run, const QString& modelPath,
+                  const qc::ResizePolicy& policy);  // run 0 A, 1 B
     void setBootstrap(int resamples, quint64 seed);
 
     bool startRun(int run);  // false when the controls are incomplete (the status line says why)

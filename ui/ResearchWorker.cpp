@@ -16,8 +16,8 @@ QString ResearchRun::label() const {
 std::shared_ptr<const ResearchRun> runResearch(const ResearchRequest& request,
                                                const qc::StudyProgress& progress,
                                                const std::atomic<bool>* cancel) {
-    const qc::MosTable table = qc::loadMosTable(request.mosFile.toStdString(),
-                                                request.imagesFolder.toStdString(), request.columns);
+    const qc::MosTable table = qc::loadMosTable(
+        request.mosFile.toStdString(), request.imagesFolder.toStdString(), request.columns);
     std::shared_ptr<const qc::QualiClipModel> model = request.model;
     if (!model) model = qc::QualiClipModel::load(request.modelPath.toStdString());
     qc::ScoringOptions options;

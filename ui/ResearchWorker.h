@@ -42,7 +42,7 @@ struct ResearchRun {
     qc::ReportContext context;  // model SHA-256, policy, version, MOS file, images folder
     QString modelName;          // the checkpoint's file name
     size_t cached = 0, scored = 0;
-    QString label() const;      // "tiny_qualiclip.pth, native"
+    QString label() const;  // "tiny_qualiclip.pth, native"
 };
 
 // Throws QualiClipError (MosTableError, StatisticsError, the model's errors) and Cancelled.

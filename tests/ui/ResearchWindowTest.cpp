@@ -29,10 +29,11 @@ QString writeMos(const QTemporaryDir& dir) {
     const QString path = dir.filePath(QStringLiteral("mos.csv"));
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly)) return {};
-    file.write("image_name,MOS\n"
-               "checker_250x187.png,2.1\ngradient_224x224.png,3.9\nmixed_63x95.png,2.8\n"
-               "noise_96x320.png,1.5\nnoiseblur_96x320.png,1.9\nscene_512x384.png,4.2\n"
-               "rings_32x32.png,3.0\nmissing.png,4.0\n");
+    file.write(
+        "image_name,MOS\n"
+        "checker_250x187.png,2.1\ngradient_224x224.png,3.9\nmixed_63x95.png,2.8\n"
+        "noise_96x320.png,1.5\nnoiseblur_96x320.png,1.9\nscene_512x384.png,4.2\n"
+        "rings_32x32.png,3.0\nmissing.png,4.0\n");
     return path;
 }
 
@@ -61,7 +62,8 @@ private Q_SLOTS:
     void runResearchGivesFiguresAndCountsScores() {
         QTemporaryDir dir;
         auto req = request(writeMos(dir));
-        req.catalog = std::make_shared<qc::Catalog>(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
+        req.catalog =
+            std::make_shared<qc::Catalog>(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
         const auto first = runResearch(req);
         QCOMPARE(first->study.rows.size(), size_t(7));
         QCOMPARE(first->study.unmatched.size(), size_t(1));
@@ -107,18 +109,22 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const auto run = runResearch(request(writeMos(dir)));
         FailureCaseModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setRun(run);
         QCOMPARE(model.rowCount(), 7);
         const std::vector<size_t> order = qc::failureCases(run->study);
         double previous = 1e9;
         for (int r = 0; r < model.rowCount(); ++r) {
-            const double size = model.index(r, FailureCaseModel::Residual).data(FailureCaseModel::kSortRole).toDouble();
+            const double size = model.index(r, FailureCaseModel::Residual)
+                                    .data(FailureCaseModel::kSortRole)
+                                    .toDouble();
             QVERIFY(size <= previous + 1e-12);
             previous = size;
             const QString kind = model.index(r, FailureCaseModel::Kind).data().toString();
             const double residual = run->study.rows[order[size_t(r)]].residual;
-            QCOMPARE(kind, residual < 0 ? QStringLiteral("over-estimate") : QStringLiteral("under-estimate"));
+            QCOMPARE(kind, residual < 0 ? QStringLiteral("over-estimate")
+                                        : QStringLiteral("under-estimate"));
             QVERIFY(QFile::exists(model.index(r, 0).data(FailureCaseModel::PathRole).toString()));
         }
         model.setRun(nullptr);
@@ -148,12 +154,14 @@ private Q_SLOTS:
 
     void windowRunsAAndBSideBySideAndExports() {
         QTemporaryDir dir;
-        auto catalog = std::make_shared<qc::Catalog>(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
+        auto catalog =
+            std::make_shared<qc::Catalog>(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
         ResearchWindow window(catalog);
         QSignalSpy finished(&window, &ResearchWindow::runFinished);
         QVERIFY(!window.startRun(0));  // nothing chosen yet
         window.setDataset(writeMos(dir), oracle(QStringLiteral("images")), *qc::mosPreset("koniq"));
-        window.setModel(0, oracle(QStringLiteral("tiny_qualiclip.pth")), qc::ResizePolicy::longSide(128));
+        window.setModel(0, oracle(QStringLiteral("tiny_qualiclip.pth")),
+                        qc::ResizePolicy::longSide(128));
         window.setBootstrap(50, 3);
         QVERIFY(!window.startRun(1));  // B before A
         QVERIFY(window.startRun(0));
@@ -176,9 +184,11 @@ private Q_SLOTS:
 
         // Export: A's report, B's under compare/, the scatter.
         QString error;
-        QVERIFY2(window.exportTo(dir.filePath(QStringLiteral("report")), &error), qPrintable(error));
-        for (const char* f : {"report/summary.json", "report/failures.csv", "report/images.csv",
-                              "report/unmatched.csv", "report/scatter.png", "report/compare/summary.json"})
+        QVERIFY2(window.exportTo(dir.filePath(QStringLiteral("report")), &error),
+                 qPrintable(error));
+        for (const char* f :
+             {"report/summary.json", "report/failures.csv", "report/images.csv",
+              "report/unmatched.csv", "report/scatter.png", "report/compare/summary.json"})
             QVERIFY2(QFile::exists(dir.filePath(QString::fromLatin1(f))), f);
         QVERIFY(!QImage(dir.filePath(QStringLiteral("report/scatter.png"))).isNull());
 
