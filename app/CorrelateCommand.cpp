@@ -9,6 +9,8 @@
 #include <iostream>
 
 #include "AgreementStudy.h"
+#include "Catalog.h"
+#include "CatalogScorer.h"
 #include "ModelLocator.h"
 #include "MosTable.h"
 #include "QualiClipModel.h"
@@ -23,6 +25,7 @@ int usageError(const std::string& message) { return qc::cli::usageError("correla
 
 struct CorrelateArguments {
     std::string mosFile, imagesFolder, modelPath, reportFolder;
+    std::string catalogPath;  // empty with --no-catalog
     MosColumns columns;
     ScoringOptions scoring;
     AgreementOptions statistics;
@@ -57,6 +60,12 @@ void addOptions(QCommandLineParser& parser) {
         {"seed", "Seed of the bootstrap (default 1).", "N", "1"},
         {"bootstrap", "Bootstrap resamples (default 1000; 0: no intervals).", "N", "1000"},
         {"threads", "Compute threads (default: one per core).", "N", "0"},
+        {"catalog",
+         "Catalog of scores (default: $XDG_DATA_HOME/qualiclip/catalog.sqlite, the one `score` "
+         "and the window use). Images already scored with this model and policy are not scored "
+         "again; new scores are stored.",
+         "PATH"},
+        {"no-catalog", "Neither read nor write a catalog: score every image."},
     });
 }
 
@@ -78,6 +87,11 @@ std::string parseArguments(const QCommandLineParser& parser, CorrelateArguments&
     if (parser.isSet("mos-col")) a.columns.mos = parser.value("mos-col").toStdString();
     if (a.columns.name.empty() || a.columns.mos.empty())
         return "choose the columns with --name-col C and --mos-col C, or --preset koniq|flive";
+    if (parser.isSet("no-catalog") && parser.isSet("catalog"))
+        return "--catalog and --no-catalog together";
+    if (!parser.isSet("no-catalog"))
+        a.catalogPath = parser.isSet("catalog") ? parser.value("catalog").toStdString()
+                                                : Catalog::defaultPath();
     a.modelPath = parser.value("model").toStdString();
     a.reportFolder = parser.value("report").toStdString();
     const auto policy = ResizePolicy::parse(parser.value("resize").toStdString());
@@ -163,14 +177,26 @@ int runCorrelateCommand(const QStringList& arguments) {
         return kExitUsage;
     }
 
+    std::unique_ptr<Catalog> catalog;
+    if (!args.catalogPath.empty()) {
+        try {
+            catalog = std::make_unique<Catalog>(args.catalogPath);
+        } catch (const std::exception& e) {
+            std::cerr << "qualiclip correlate: " << e.what()
+                      << " (--no-catalog scores without one)\n";
+            return kExitUsage;
+        }
+    }
+    CatalogScorerCounts counts;
+    const ImageScorer scorer =
+        catalog ? catalogScorer(*catalog, *engine, &counts) : engineScorer(*engine);
+
     const std::atomic<bool>& interrupted = watchInterrupts();
     const bool terminal = isatty(STDERR_FILENO) != 0;
     AgreementStudy study;
     try {
-        // Scores come straight from the engine for now; the catalog (issue #6) will provide an
-        // ImageScorer that reuses stored scores.
         study = runAgreementStudy(
-            table, engineScorer(*engine), args.statistics,
+            table, scorer, args.statistics,
             [&](StudyStage stage, size_t done, size_t total) {
                 if (!terminal) return;
                 std::fprintf(stderr, "\r%s %zu/%zu   ",
@@ -187,6 +213,12 @@ int runCorrelateCommand(const QStringList& arguments) {
     }
     for (const AgreementRow& row : study.rows)
         if (!row.error.empty()) std::cerr << "qualiclip correlate: " << row.error << "\n";
+    if (catalog)
+        std::cerr << "qualiclip correlate: catalog '" << catalog->path() << "': " << counts.cached
+                  << " cached, " << counts.scored << " scored\n";
+    if (counts.storeFailures > 0)
+        std::cerr << "qualiclip correlate: " << counts.storeFailures
+                  << " scores could not be stored in the catalog\n";
 
     const AgreementReport& r = study.report;
     const size_t listed = study.rows.size() + study.unmatched.size() + study.problems.size();

@@ -3,6 +3,7 @@
 // image is scored.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTimer>
 
 #include <cstdio>
@@ -16,6 +17,8 @@
 #include "ImageDetailPanel.h"
 #include "InspectorWindow.h"
 #include "MapPanel.h"
+#include "ModelLocator.h"
+#include "ResearchWindow.h"
 #include "ScoringSession.h"
 
 namespace {
@@ -29,6 +32,9 @@ struct InspectorArguments {
     QStringList inputs;
     int mapKind = 0;          // MapPanel's kind index: 0 none, 1 dense, 2 patches, 3 Grad-CAM
     bool mapSideBySide = false;
+    QString researchMos{}, researchImages{};  // --research: open the research window on these
+    qc::MosColumns researchColumns{};
+    std::optional<qc::ResizePolicy> researchCompare{};  // run B: the same model at this policy
 };
 
 [[noreturn]] void usageError(const QString& message) {
@@ -69,6 +75,13 @@ InspectorArguments parseArguments(const QApplication& app) {
         {"map", "Show this quality map over the selected image: dense, patches or gradcam (as the viewer's "
                 "Map box does); --screenshot waits for it.", "KIND"},
         {"map-side-by-side", "With --map: show the map beside the image too."},
+        {"research", "Open the research window (Scoring > Agreement with Human Scores) on this MOS file and "
+                     "run the study with the model at native size; --screenshot pictures that window when "
+                     "the study is done.", "MOS.csv"},
+        {"research-images", "With --research: the images folder (default: the MOS file's folder).", "DIR"},
+        {"research-preset", "With --research: koniq (default) or flive columns.", "NAME", "koniq"},
+        {"research-compare", "With --research: then run B, the same model at this resize policy (e.g. long:224), "
+                             "shown beside A.", "POLICY"},
     });
     parser.addPositionalArgument("PATH", "Images or folders to open.", "[PATH...]");
     parser.process(app);
@@ -84,6 +97,23 @@ InspectorArguments parseArguments(const QApplication& app) {
         if (args.mapKind == 0)
             usageError(QStringLiteral("--map wants dense, patches or gradcam, not '%1'").arg(parser.value("map")));
         args.mapSideBySide = parser.isSet("map-side-by-side");
+    }
+    if (parser.isSet("research")) {
+        args.researchMos = parser.value("research");
+        args.researchImages = parser.isSet("research-images")
+                                  ? parser.value("research-images")
+                                  : QFileInfo(args.researchMos).absolutePath();
+        const auto columns = qc::mosPreset(parser.value("research-preset").toStdString());
+        if (!columns)
+            usageError(QStringLiteral("--research-preset wants koniq or flive, not '%1'")
+                           .arg(parser.value("research-preset")));
+        args.researchColumns = *columns;
+        if (parser.isSet("research-compare")) {
+            args.researchCompare = qc::ResizePolicy::parse(parser.value("research-compare").toStdString());
+            if (!args.researchCompare)
+                usageError(QStringLiteral("--research-compare wants native or long:N, not '%1'")
+                               .arg(parser.value("research-compare")));
+        }
     }
     return args;
 }
@@ -150,6 +180,34 @@ void whenSettled(qc::ui::InspectorWindow* window, const InspectorArguments& args
     QTimer::singleShot(300, poll, qOverload<>(&QTimer::start));
 }
 
+// Opens the research window on --research's files, runs A (then B with --research-compare) and,
+// for documentation, pictures the window once the study is done.
+void openResearch(qc::ui::InspectorWindow* window, const InspectorArguments& args) {
+    auto* research = new qc::ui::ResearchWindow(window->session()->sharedCatalog(), window);
+    research->setAttribute(Qt::WA_DeleteOnClose);
+    research->setDataset(args.researchMos, args.researchImages, args.researchColumns);
+    const qc::ModelLocation location = qc::locateModel(args.modelPath.toStdString());
+    research->setModel(0, location.path ? QString::fromStdString(*location.path) : args.modelPath,
+                       qc::ResizePolicy::native());
+    if (args.researchCompare) research->setModel(1, QString(), *args.researchCompare);
+    QObject::connect(research, &qc::ui::ResearchWindow::imageActivated, window,
+                     [window](const QString& path) { window->open({path}); });
+    auto finish = [research, args] {
+        if (!args.screenshotPath.isEmpty()) saveScreenshot(research, args.screenshotPath);
+        if (args.quitAfterScoring) QApplication::quit();
+    };
+    QObject::connect(research, &qc::ui::ResearchWindow::runFinished, research,
+                     [research, args, finish](int run, bool ok) {
+                         if (run == 0 && ok && args.researchCompare) {
+                             research->startRun(1);
+                             return;
+                         }
+                         QTimer::singleShot(500, research, finish);
+                     });
+    research->show();
+    if (!research->startRun(0)) QTimer::singleShot(500, research, finish);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -173,7 +231,9 @@ int main(int argc, char** argv) {
     if (args.scoreRange) window.setScoreRange(args.scoreRange);
     window.loadModel(args.modelPath);
     window.open(args.inputs);
-    if (!args.screenshotPath.isEmpty() || args.quitAfterScoring || args.view == QLatin1String("compare"))
+    if (!args.researchMos.isEmpty())
+        openResearch(&window, args);
+    else if (!args.screenshotPath.isEmpty() || args.quitAfterScoring || args.view == QLatin1String("compare"))
         whenSettled(&window, args);
     return QApplication::exec();
 }

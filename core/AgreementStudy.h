@@ -3,9 +3,9 @@
 // computes the agreement figures (AgreementStatistics.h) on the images that scored, and orders
 // the failure cases; writeAgreementReport() writes the report folder the CLI and the window share.
 //
-// The ImageScorer is the seam where scores come from: today engineScorer() wraps a ScoringEngine
-// (every image is decoded and scored); the catalog (issue #6) will provide one that answers from
-// its store and scores only what it has not seen, with the same signature.
+// The ImageScorer is the seam where scores come from: engineScorer() wraps a ScoringEngine (every
+// image is decoded and scored); catalogScorer() (CatalogScorer.h) answers from the catalog and
+// scores only what it has not seen.
 //
 // Usage:
 //   ScoringEngine engine(QualiClipModel::load(path), options);

@@ -31,6 +31,7 @@
 
 #include "CompareView.h"
 #include "DegradationLabWindow.h"
+#include "ResearchWindow.h"
 #include "FullScreenViewer.h"
 #include "GridTileDelegate.h"
 #include "ImageDetailPanel.h"
@@ -262,6 +263,10 @@ void InspectorWindow::createMenus() {
     QMenu* scoring = menuBar()->addMenu(QStringLiteral("&Scoring"));
     scoring->addAction(cancelAction_);
     scoring->addAction(resumeAction_);
+    scoring->addSeparator();
+    scoring->addAction(ResearchWindow::makeOpenAction(
+        this, [this] { return session_->modelPath(); }, [this] { return session_->sharedCatalog(); },
+        [this](const QString& path) { open({path}); raise(); activateWindow(); }));
 }
 
 void InspectorWindow::createToolBar() {

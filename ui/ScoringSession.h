@@ -81,6 +81,7 @@ public:
     // sidecar (rating, reject as -1, score, model, policy); a failure is reported as a problem.
     void setSidecarWriting(std::optional<qc::SidecarNaming> naming) { sidecarNaming_ = naming; }
     std::optional<qc::SidecarNaming> sidecarWriting() const { return sidecarNaming_; }
+    std::shared_ptr<qc::Catalog> sharedCatalog() const { return catalog_; }  // for other windows' threads
     // Culling marks: set in the table and saved to the catalog before returning.
     void setFlag(ImageId id, CullFlag flag);
     void setStars(ImageId id, int stars);

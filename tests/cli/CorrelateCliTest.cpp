@@ -19,7 +19,11 @@ namespace {
 
 using CorrelateRun = test::RunResult;
 
-CorrelateRun runCorrelate(const QStringList& args) { return test::runQualiclip(QStringList{"correlate"} + args); }
+// Never the user's catalog: runs that do not name one get --no-catalog.
+CorrelateRun runCorrelate(QStringList args) {
+    if (!args.contains("--catalog") && !args.contains("--no-catalog")) args << "--no-catalog";
+    return test::runQualiclip(QStringList{"correlate"} + args);
+}
 
 std::string readText(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -135,6 +139,37 @@ TEST(CorrelateCli, ChosenColumnsAndEveryImageMatched) {
     EXPECT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.out.find("n = 5 (of 5 listed"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("bootstrap intervals"), std::string::npos) << r.out;
+}
+
+TEST(CorrelateCli, SecondRunTakesScoresFromTheCatalog) {
+    QCI_REQUIRE_ORACLE();
+    test::TempDir dir;
+    const std::string mos = writeKoniqMos(dir);
+    const QStringList args{"--mos",     QString::fromStdString(mos), "--images", images(),
+                           "--preset",  "koniq",  "--model",   model(),
+                           "--resize",  "long:64", "--bootstrap", "100",
+                           "--catalog", QString::fromStdString(dir.file("catalog.sqlite"))};
+    const CorrelateRun first = runCorrelate(args);
+    EXPECT_EQ(first.exitCode, 1) << first.err;
+    // Eight images matched; the two that cannot score at long:64 are tried each time.
+    EXPECT_NE(first.err.find(": 0 cached, 8 scored"), std::string::npos) << first.err;
+    const CorrelateRun second = runCorrelate(args);
+    EXPECT_EQ(second.exitCode, 1) << second.err;
+    EXPECT_NE(second.err.find(": 6 cached, 2 scored"), std::string::npos) << second.err;
+    EXPECT_EQ(second.out, first.out);
+
+    // Another policy is another score: nothing is reused.
+    QStringList native = args;
+    native[native.indexOf("long:64")] = "native";
+    const CorrelateRun third = runCorrelate(native);
+    EXPECT_NE(third.err.find(": 0 cached, 8 scored"), std::string::npos) << third.err;
+}
+
+TEST(CorrelateCli, CatalogAndNoCatalogTogetherIsAUsageError) {
+    const CorrelateRun r = runCorrelate({"--mos", "m.csv", "--images", ".", "--preset", "koniq",
+                                         "--catalog", "c.sqlite", "--no-catalog"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("--catalog and --no-catalog together"), std::string::npos) << r.err;
 }
 
 struct UsageCase {
