@@ -86,6 +86,7 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     connect(session_, &ScoringSession::progressChanged, this, &InspectorWindow::onProgressChanged);
     connect(session_, &ScoringSession::problemsFound, problems_, &ProblemsDock::add);
     auto selectFirstIfNone = [this] {
+        if (!pendingImage_.isEmpty() && selectPath(pendingImage_)) pendingImage_.clear();
         if (currentId() == 0) moveToEnd(false);
         refreshCurrentViews();
     };
@@ -266,7 +267,7 @@ void InspectorWindow::createMenus() {
     scoring->addSeparator();
     scoring->addAction(ResearchWindow::makeOpenAction(
         this, [this] { return session_->modelPath(); }, [this] { return session_->sharedCatalog(); },
-        [this](const QString& path) { open({path}); raise(); activateWindow(); }));
+        [this](const QString& path) { showImage(path); raise(); activateWindow(); }));
 }
 
 void InspectorWindow::createToolBar() {
@@ -443,6 +444,24 @@ void InspectorWindow::open(const QStringList& paths) {
         if (QFileInfo(path).isDir()) settings.addRecentFolder(QFileInfo(path).absoluteFilePath());
     updateRecentMenu();
     session_->open(paths, recursiveAction_->isChecked());
+}
+
+void InspectorWindow::showImage(const QString& path) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (selectPath(absolute)) return;
+    pendingImage_ = absolute;
+    open({absolute});
+}
+
+bool InspectorWindow::selectPath(const QString& path) {
+    for (int row = 0; row < proxy_->rowCount(); ++row) {
+        const QModelIndex index = proxy_->index(row, ScoreTableModel::FileColumn);
+        if (QFileInfo(index.data(ScoreTableModel::PathRole).toString()).absoluteFilePath() != path) continue;
+        table_->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        table_->scrollTo(index);
+        return true;
+    }
+    return false;
 }
 
 void InspectorWindow::loadModel(const QString& explicitPath) {

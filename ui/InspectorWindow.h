@@ -52,6 +52,9 @@ public:
     ScoreHistogram* histogram() const { return histogram_; }
 
     void open(const QStringList& paths);
+    // Makes the image current in the list and the viewer, opening it first when it is not listed
+    // (research mode's "show me this failure case").
+    void showImage(const QString& path);
     // Starts loading `path`, or, when empty, the model core's ModelLocator finds.
     void loadModel(const QString& explicitPath);
     // Nothing is loading, scanning, scoring or making visible thumbnails.
@@ -145,6 +148,8 @@ private:
     QLabel* policyLabel_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
+    QString pendingImage_;  // showImage() waits for this path to be listed
+    bool selectPath(const QString& path);
     QStringList searchedForModel_;
     ModelDownloadController* downloads_;
 

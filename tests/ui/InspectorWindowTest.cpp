@@ -70,6 +70,20 @@ private Q_SLOTS:
         QCOMPARE(window.currentId(), ids[1]);
     }
 
+    void showImageSelectsAListedOrANewlyOpenedImage() {
+        QTemporaryDir dir;
+        const QStringList paths = test::writeImages(dir, 3, 64);
+        InspectorWindow window;
+        window.session()->addEntries(test::entriesFor(paths.mid(0, 2)));
+        window.showImage(paths[1]);  // already listed: made current at once
+        QCOMPARE(window.session()->table()->entry(window.currentId())->path, paths[1]);
+        window.showImage(paths[2]);  // not listed: opened, then made current when it arrives
+        QTRY_VERIFY_WITH_TIMEOUT(window.currentId() != 0 &&
+                                     window.session()->table()->entry(window.currentId())->path == paths[2],
+                                 10000);
+        QCOMPARE(window.session()->table()->rowCount(), 3);
+    }
+
     void rejectAllBelowFlagsOnlyLowerScores() {
         InspectorWindow window;
         const auto ids = addScoredImages(window);
