@@ -13,6 +13,7 @@
 
 #include "CommandSupport.h"
 #include "Catalog.h"
+#include "CatalogScorer.h"
 #include "Errors.h"
 #include "ImageCollector.h"
 #include "MapExport.h"
@@ -182,23 +183,6 @@ void writeMap(const ImageResult& r, MapFileNamer& names, size_t& failed) {
     }
 }
 
-// A row for an image whose score the catalog holds, as the engine would have written it.
-ImageResult cachedResult(const std::string& path, const CatalogScore& c, const std::string& model,
-                         const std::string& policy) {
-    ImageResult r;
-    r.path = path;
-    r.width = c.width;
-    r.height = c.height;
-    r.inputWidth = c.inputWidth;
-    r.inputHeight = c.inputHeight;
-    r.resize = policy;
-    r.modelSha256 = model;
-    r.score = c.score;
-    r.pairProbabilities = c.pairProbabilities;
-    r.embedding = c.embedding;
-    r.cached = true;
-    return r;
-}
 
 }  // namespace
 
@@ -269,7 +253,7 @@ int runScoreCommand(const QStringList& arguments) {
             catalogIds[i] = catalog->resolve(collected.images[i]).id;
             if (readCache)
                 if (auto hit = catalog->score(catalogIds[i], modelSha, policy))
-                    cached[i] = cachedResult(collected.images[i], *hit, modelSha, policy);
+                    cached[i] = cachedImageResult(collected.images[i], *hit, modelSha, policy);
         } catch (const std::exception&) {
             // unreadable: the engine reports it in the image's row
         }

@@ -5,10 +5,9 @@
 #include "Catalog.h"
 
 namespace qc {
-namespace {
 
-ImageResult resultFromCatalog(const std::string& path, const CatalogScore& c,
-                              const std::string& model, const std::string& policy) {
+ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, const std::string& model,
+                              const std::string& policy) {
     ImageResult r;
     r.path = path;
     r.width = c.width;
@@ -19,11 +18,10 @@ ImageResult resultFromCatalog(const std::string& path, const CatalogScore& c,
     r.modelSha256 = model;
     r.score = c.score;
     r.pairProbabilities = c.pairProbabilities;
+    r.embedding = c.embedding;
     r.cached = true;
     return r;
 }
-
-}  // namespace
 
 ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                           CatalogScorerCounts* counts) {
@@ -57,7 +55,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                 if (!hits[delivered]) return false;  // cancelled before it was looked up
                 if (counts) ++counts->cached;
                 onResult(delivered,
-                         resultFromCatalog(paths[delivered], *hits[delivered], model, policy));
+                         cachedImageResult(paths[delivered], *hits[delivered], model, policy));
             }
             return true;
         };

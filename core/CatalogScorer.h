@@ -30,4 +30,10 @@ struct CatalogScorerCounts {
 ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                           CatalogScorerCounts* counts = nullptr);
 
+struct CatalogScore;
+// A result for an image whose score the catalog holds, as the engine would have made it
+// (`cached` set): one definition for `qualiclip score` and the scorer above.
+ImageResult cachedImageResult(const std::string& path, const CatalogScore& score, const std::string& modelSha256,
+                              const std::string& policy);
+
 }  // namespace qc
