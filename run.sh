@@ -5,5 +5,5 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
 source "$root/scripts/install-deps.sh"
 qci_install_deps
-"$root/scripts/build.sh" qualiclip qualiclip-inspector
+"$root/scripts/build.sh" --target qualiclip qualiclip-inspector
 exec "$root/build/bin/qualiclip-inspector" "$@"
