@@ -102,6 +102,7 @@ MapPanel::MapPanel(ImageCanvas* canvas, ImageCanvas* sideCanvas, QWidget* parent
     connect(side_, &ImageCanvas::viewChanged, this, [this](const CanvasView& v) { syncSide(v, false); });
     canvas_->setOverlayOpacity(opacity_->value() / 100.0);
     side_->hide();
+    legend_->hide();
     export_->setEnabled(false);
 }
 
@@ -134,6 +135,7 @@ void MapPanel::requestMap() {
     result_.reset();
     canvas_->clearOverlay();
     side_->hide();
+    legend_->hide();  // a scale only beside a map
     export_->setEnabled(false);
     computer_->cancel();
     if (kind_->currentIndex() <= 0 || path_.isEmpty()) {
@@ -181,6 +183,7 @@ void MapPanel::render() {
     canvas_->setOverlay(colored, smooth_->isChecked());
     side_->setImage(colored);
     legend_->setScale(colorMap(), low, high);
+    legend_->show();
 }
 
 void MapPanel::showCell(QPointF imagePixel) {
