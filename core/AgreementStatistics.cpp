@@ -188,21 +188,6 @@ double kendallTauB(const std::vector<double>& x, const std::vector<double>& y) {
     return std::clamp(tau, -1.0, 1.0);
 }
 
-double pearsonCorrelation(const std::vector<double>& x, const std::vector<double>& y) {
-    if (x.size() != y.size() || x.size() < 2) return kNaN;
-    const double n = static_cast<double>(x.size());
-    const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
-    const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-    double sxy = 0, sxx = 0, syy = 0;
-    for (size_t i = 0; i < x.size(); ++i) {
-        sxy += (x[i] - mx) * (y[i] - my);
-        sxx += (x[i] - mx) * (x[i] - mx);
-        syy += (y[i] - my) * (y[i] - my);
-    }
-    if (sxx == 0 || syy == 0) return kNaN;
-    return std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
-}
-
 double evaluateLogistic(const LogisticParameters& p, double score) {
     return p.b2 + (p.b1 - p.b2) * logisticSigmoid((score - p.b3) / std::abs(p.b4));
 }

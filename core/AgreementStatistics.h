@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "Errors.h"
+#include "RankCorrelation.h"  // pearsonCorrelation, spearmanCorrelation
 
 namespace qc {
 
@@ -39,9 +40,6 @@ public:
 // Kendall's tau-b with ties (Knight's O(n log n) algorithm). NaN when the sizes differ, fewer
 // than two values are given, or either side is constant.
 double kendallTauB(const std::vector<double>& x, const std::vector<double>& y);
-
-// Pearson's r. NaN when the sizes differ, fewer than two values are given, or a side is constant.
-double pearsonCorrelation(const std::vector<double>& x, const std::vector<double>& y);
 
 // b1, b2: upper and lower asymptotes (MOS units); b3: the score at the midpoint; b4: the
 // spread in score units (its sign does not matter: the function uses |b4|).

@@ -96,14 +96,7 @@ private Q_SLOTS:
 
         ScoringSession session;
         session.setCatalog(catalog);
-        std::vector<ImageEntry> entries;
-        for (const QString& p : images) {
-            ImageEntry e;
-            e.path = p;
-            e.fileName = QFileInfo(p).fileName();
-            entries.push_back(e);
-        }
-        const auto ids = session.addEntries(entries);
+        const auto ids = session.addEntries(test::entriesFor(images));
         session.setFlag(ids[1], CullFlag::Reject);
         session.setStars(ids[1], 2);
         QSignalSpy problems(&session, &ScoringSession::problemsFound);
