@@ -13,6 +13,7 @@
 
 #include "CommandSupport.h"
 #include "Catalog.h"
+#include "AgreementStudy.h"
 #include "CatalogScorer.h"
 #include "Errors.h"
 #include "ImageCollector.h"
@@ -239,67 +240,31 @@ int runScoreCommand(const QStringList& arguments) {
         }
     }
     // Images whose score the catalog holds are not scored again. Dense and quality maps are not
-    // stored, so runs that ask for them score everything (and still store the scores).
-    const std::string& modelSha = model->info().sha256;
-    const std::string policy = args.scoring.resize.toString();
-    const bool readCache = catalog && !args.scoring.dense && !args.scoring.map;
-    const size_t total = collected.images.size();
-    std::vector<std::optional<ImageResult>> cached(total);
-    std::vector<int64_t> catalogIds(total, 0);
-    std::vector<std::string> toScore;
-    std::vector<size_t> toScoreIndex;
-    for (size_t i = 0; i < total && catalog; ++i) {
-        try {
-            catalogIds[i] = catalog->resolve(collected.images[i]).id;
-            if (readCache)
-                if (auto hit = catalog->score(catalogIds[i], modelSha, policy))
-                    cached[i] = cachedImageResult(collected.images[i], *hit, modelSha, policy);
-        } catch (const std::exception&) {
-            // unreadable: the engine reports it in the image's row
-        }
-    }
-    for (size_t i = 0; i < total; ++i)
-        if (!cached[i]) {
-            toScore.push_back(collected.images[i]);
-            toScoreIndex.push_back(i);
-        }
-
+    // stored, so runs that ask for them score everything (and still store the scores). Either way
+    // a score is stored before its row is written: a row on screen is a row in the catalog.
     const std::atomic<bool>& interruptFlag = watchInterrupts();
     ScoringEngine engine(model, args.scoring);
+    CatalogScorerCounts counts;
+    const bool readCache = !args.scoring.dense && !args.scoring.map;
+    const ImageScorer scorer = catalog ? catalogScorer(*catalog, engine, &counts, readCache) : engineScorer(engine);
+    const size_t total = collected.images.size();
     ProgressLine progress(total);
-    size_t failed = 0, written = 0;
-    // Rows come out in input order: cached rows before an image are written just before its result.
-    auto writeCachedUpTo = [&](size_t end) {
-        for (; written < end; ++written) {
-            if (cached[written]) writer.write(*cached[written]);
-        }
-    };
-    engine.scoreFiles(
-        toScore,
-        [&](size_t k, const ImageResult& r) {
-            const size_t index = toScoreIndex[k];
-            writeCachedUpTo(index);
+    size_t failed = 0;
+    const size_t done = scorer(
+        collected.images,
+        [&](size_t index, const ImageResult& r) {
             if (!r.ok()) {
                 ++failed;
                 std::cerr << (isatty(STDERR_FILENO) ? "\n" : "") << "qualiclip score: " << r.error << "\n";
             }
             if (r.ok() && r.map) writeMap(r, mapNames, failed);
-            // Stored (committed) before the row is written: a row on screen is a row in the catalog.
-            if (r.ok() && catalog && catalogIds[index] != 0) {
-                try {
-                    catalog->storeScore(catalogIds[index], r);
-                } catch (const std::exception& e) {
-                    std::cerr << "qualiclip score: " << e.what() << "\n";
-                }
-            }
             writer.write(r);
-            written = index + 1;
             progress.update(index + 1);
         },
         &interruptFlag);
     const bool interrupted = interruptFlag.load();
-    if (!interrupted) writeCachedUpTo(total);
-    const size_t done = interrupted ? written : total;
+    if (counts.storeFailures > 0)
+        std::cerr << "qualiclip score: " << counts.storeFailures << " scores could not be stored in the catalog\n";
     progress.finish();
 
     if (!args.outputPath.empty()) {

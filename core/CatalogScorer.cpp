@@ -24,8 +24,8 @@ ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, co
 }
 
 ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
-                          CatalogScorerCounts* counts) {
-    return [&catalog, &engine, counts](const std::vector<std::string>& paths,
+                          CatalogScorerCounts* counts, bool readCache) {
+    return [&catalog, &engine, counts, readCache](const std::vector<std::string>& paths,
                                        const ScoringEngine::ResultCallback& onResult,
                                        const std::atomic<bool>* cancel) -> size_t {
         const std::string& model = engine.model().info().sha256;
@@ -38,7 +38,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
             if (cancel && cancel->load()) break;
             try {
                 ids[i] = catalog.resolve(paths[i]).id;
-                hits[i] = catalog.score(ids[i], model, policy, /*withEmbedding=*/false);
+                if (readCache) hits[i] = catalog.score(ids[i], model, policy, /*withEmbedding=*/false);
             } catch (const std::exception&) {
                 // Unreadable: the engine reports it in the image's result.
             }

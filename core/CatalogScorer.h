@@ -27,8 +27,10 @@ struct CatalogScorerCounts {
     size_t storeFailures = 0;  // scores that could not be stored (the study still uses them)
 };
 
+// readCache = false: score every image anyway (still storing the scores), e.g. when the caller
+// also wants dense maps, which the catalog does not keep.
 ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
-                          CatalogScorerCounts* counts = nullptr);
+                          CatalogScorerCounts* counts = nullptr, bool readCache = true);
 
 struct CatalogScore;
 // A result for an image whose score the catalog holds, as the engine would have made it
