@@ -8,13 +8,13 @@
 #include <cstdio>
 #include <iostream>
 
-#include "AgreementStudy.h"
-#include "Catalog.h"
-#include "CatalogScorer.h"
-#include "ModelLocator.h"
-#include "MosTable.h"
-#include "QualiClipModel.h"
-#include "ScoringEngine.h"
+#include "research/AgreementStudy.h"
+#include "library/Catalog.h"
+#include "library/CatalogScorer.h"
+#include "models/ModelLocator.h"
+#include "research/MosTable.h"
+#include "engine/QualiClipModel.h"
+#include "engine/ScoringEngine.h"
 
 namespace qc::cli {
 namespace {

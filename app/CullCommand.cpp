@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "Catalog.h"
-#include "ImageCollector.h"
-#include "XmpSidecar.h"
+#include "library/Catalog.h"
+#include "library/ImageCollector.h"
+#include "library/XmpSidecar.h"
 
 namespace qc::cli {
 namespace {

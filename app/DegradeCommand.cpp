@@ -13,12 +13,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "DegradationStudy.h"
-#include "Degradations.h"
+#include "lab/DegradationStudy.h"
+#include "lab/Degradations.h"
 #include "Errors.h"
-#include "ImageLoader.h"
-#include "ModelLocator.h"
-#include "QualiClipModel.h"
+#include "images/ImageLoader.h"
+#include "models/ModelLocator.h"
+#include "engine/QualiClipModel.h"
 
 namespace qc::cli {
 namespace {

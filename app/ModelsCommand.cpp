@@ -11,12 +11,12 @@
 #include <filesystem>
 #include <iostream>
 
-#include "Checkpoint.h"
-#include "InstalledModels.h"
-#include "ModelDownloader.h"
-#include "ModelLocator.h"
-#include "ModelRegistry.h"
-#include "ModelSpec.h"
+#include "engine/Checkpoint.h"
+#include "models/InstalledModels.h"
+#include "models/ModelDownloader.h"
+#include "models/ModelLocator.h"
+#include "models/ModelRegistry.h"
+#include "engine/ModelSpec.h"
 
 namespace qc::cli {
 namespace {

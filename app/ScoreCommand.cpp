@@ -12,16 +12,16 @@
 #include <set>
 
 #include "CommandSupport.h"
-#include "Catalog.h"
-#include "AgreementStudy.h"
-#include "CatalogScorer.h"
+#include "library/Catalog.h"
+#include "research/AgreementStudy.h"
+#include "library/CatalogScorer.h"
 #include "Errors.h"
-#include "ImageCollector.h"
-#include "MapExport.h"
-#include "ModelLocator.h"
-#include "QualiClipModel.h"
-#include "ResultWriter.h"
-#include "ScoringEngine.h"
+#include "library/ImageCollector.h"
+#include "results/MapExport.h"
+#include "models/ModelLocator.h"
+#include "engine/QualiClipModel.h"
+#include "results/ResultWriter.h"
+#include "engine/ScoringEngine.h"
 
 namespace qc::cli {
 namespace {

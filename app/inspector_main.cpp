@@ -1,5 +1,5 @@
 // qualiclip-inspector: the desktop window. A thin shell: parses the command line, opens the
-// window (ui/InspectorWindow) and, for documentation and checks, saves a screenshot once every
+// window (ui/inspector/InspectorWindow) and, for documentation and checks, saves a screenshot once every
 // image is scored.
 #include <QApplication>
 #include <QCommandLineParser>
@@ -10,16 +10,16 @@
 #include <cstdlib>
 #include <optional>
 
-#include "Catalog.h"
-#include "CompareView.h"
-#include "DegradationLabWindow.h"
-#include "ComputeEnvironment.h"
-#include "ImageDetailPanel.h"
-#include "InspectorWindow.h"
-#include "MapPanel.h"
-#include "ModelLocator.h"
-#include "ResearchWindow.h"
-#include "ScoringSession.h"
+#include "library/Catalog.h"
+#include "ui/inspector/CompareView.h"
+#include "ui/lab/DegradationLabWindow.h"
+#include "engine/ComputeEnvironment.h"
+#include "ui/inspector/ImageDetailPanel.h"
+#include "ui/inspector/InspectorWindow.h"
+#include "ui/maps/MapPanel.h"
+#include "models/ModelLocator.h"
+#include "ui/research/ResearchWindow.h"
+#include "ui/session/ScoringSession.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "ComputeEnvironment.h"
+#include "engine/ComputeEnvironment.h"
 #include "CorrelateCommand.h"
 #include "CullCommand.h"
 #include "DegradeCommand.h"

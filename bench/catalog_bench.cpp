@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "Catalog.h"
-#include "ScoringEngine.h"
+#include "library/Catalog.h"
+#include "engine/ScoringEngine.h"
 
 namespace {
 

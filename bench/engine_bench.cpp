@@ -16,11 +16,11 @@
 
 #include <opencv2/core.hpp>
 
-#include "ComputeEnvironment.h"
-#include "QualiClipModel.h"
-#include "QualityMaps.h"
-#include "RandomCheckpoint.h"
-#include "TorchBenchmark.h"
+#include "engine/ComputeEnvironment.h"
+#include "engine/QualiClipModel.h"
+#include "engine/QualityMaps.h"
+#include "engine/RandomCheckpoint.h"
+#include "engine/TorchBenchmark.h"
 
 namespace {
 

@@ -36,13 +36,13 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "ComputeEnvironment.h"
-#include "InspectorWindow.h"
-#include "QualiClipModel.h"
-#include "ScoreFilterProxyModel.h"
-#include "ScoreTableModel.h"
-#include "ScoringSession.h"
-#include "TorchBenchmark.h"
+#include "engine/ComputeEnvironment.h"
+#include "ui/inspector/InspectorWindow.h"
+#include "engine/QualiClipModel.h"
+#include "ui/session/ScoreFilterProxyModel.h"
+#include "ui/session/ScoreTableModel.h"
+#include "ui/session/ScoringSession.h"
+#include "engine/TorchBenchmark.h"
 
 namespace {
 

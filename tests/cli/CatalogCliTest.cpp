@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "CliTestSupport.h"
-#include "Catalog.h"
-#include "XmpSidecar.h"
+#include "library/Catalog.h"
+#include "library/XmpSidecar.h"
 
 namespace qc {
 namespace {

@@ -16,8 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
-#include "../core/TestSupport.h"
-#include "Catalog.h"
+#include "TestSupport.h"
+#include "library/Catalog.h"
 
 namespace qc {
 namespace {

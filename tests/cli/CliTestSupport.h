@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../core/TestSupport.h"
+#include "TestSupport.h"
 
 namespace qc::test {
 

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "CliTestSupport.h"
-#include "CsvReader.h"
+#include "research/CsvReader.h"
 
 namespace qc {
 namespace {

@@ -11,9 +11,9 @@
 
 #include <filesystem>
 
-#include "../core/LocalHttpServer.h"
-#include "../core/TestSupport.h"
-#include "Checkpoint.h"
+#include "LocalHttpServer.h"
+#include "TestSupport.h"
+#include "engine/Checkpoint.h"
 
 namespace qc {
 namespace {

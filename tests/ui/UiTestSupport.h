@@ -12,10 +12,10 @@
 #include <memory>
 #include <vector>
 
-#include "ImageEntry.h"
-#include "QualiClipModel.h"
-#include "RandomCheckpoint.h"
-#include "ScoringEngine.h"
+#include "ui/session/ImageEntry.h"
+#include "engine/QualiClipModel.h"
+#include "engine/RandomCheckpoint.h"
+#include "engine/ScoringEngine.h"
 
 namespace qc::ui::test {
 

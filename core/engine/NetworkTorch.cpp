@@ -1,0 +1,483 @@
+// The QualiCLIP network in LibTorch ATen operations. Layout follows CLIP's ModifiedResNet
+// (Radford et al., 2021) as the QualiCLIP reference calls it; see docs/qualiclip-model.md.
+//
+// Speed choices (each changes float rounding only, ~1e-7 relative):
+// - BatchNorm (eval mode) is folded into the preceding convolution's weights and bias.
+// - 1x1 convolutions run as one matrix product on the [C, H*W] view (OpenBLAS), 3x3 ones through
+//   at::conv2d (oneDNN); the residual add and bias go into the product in place.
+// - The global score needs attention-pool output 0 only, and the other tokens enter it only through
+//   dot products with that one query and a weighted sum, so keys and values are never projected.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <dlfcn.h>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "Errors.h"
+#include "engine/QualiClipModel.h"
+
+namespace qc {
+namespace {
+
+constexpr double kBatchNormEps = 1e-5;  // torch.nn.BatchNorm2d default, used by CLIP
+constexpr float kLogitScale = 100.0f;   // QualiCLIP's constant, not exp(logit_scale)
+constexpr int kHeadDim = 64;            // CLIP: heads = channels / 64
+// CLIP's normalisation constants (clip.py _transform).
+constexpr float kMean[3] = {0.48145466f, 0.4578275f, 0.40821073f};
+constexpr float kStd[3] = {0.26862954f, 0.26130258f, 0.27577711f};
+// Upper bound for one chunk of dense attention scores (heads x queries x tokens floats).
+constexpr int64_t kDenseChunkBytes = 256ll << 20;
+
+at::Tensor toTensor(const CheckpointTensor& t) {
+    return at::from_blob(const_cast<float*>(t.values.data()), t.shape, at::kFloat).clone();
+}
+
+const CheckpointTensor& tensorAt(const Checkpoint& checkpoint, const std::string& key) {
+    auto it = checkpoint.tensors.find(key);
+    if (it == checkpoint.tensors.end())
+        throw CheckpointError("'" + checkpoint.path + "': missing key '" + key + "'");
+    return it->second;
+}
+
+// A convolution with its BatchNorm folded in: y = conv(x, weight) + bias.
+struct FoldedConv {
+    at::Tensor weight;  // [Cout, Cin, k, k]; for 1x1 stored as [Cout, Cin]
+    at::Tensor bias;    // [Cout]; for 1x1 stored as [Cout, 1]
+    int kernel = 1;
+};
+
+FoldedConv foldConvBatchNorm(const Checkpoint& ck, const std::string& conv, const std::string& bn) {
+    at::Tensor w = toTensor(tensorAt(ck, kClipPrefix + conv + ".weight"));
+    auto field = [&](const char* name) { return toTensor(tensorAt(ck, kClipPrefix + bn + "." + name)); };
+    // Folded in float64 so the fold adds no rounding of its own beyond the final cast.
+    at::Tensor scale = field("weight").to(at::kDouble) /
+                       (field("running_var").to(at::kDouble) + kBatchNormEps).sqrt();
+    at::Tensor shift = field("bias").to(at::kDouble) - field("running_mean").to(at::kDouble) * scale;
+    FoldedConv f;
+    f.kernel = static_cast<int>(w.size(-1));
+    f.weight = (w.to(at::kDouble) * scale.view({-1, 1, 1, 1})).to(at::kFloat).contiguous();
+    f.bias = shift.to(at::kFloat).contiguous();
+    if (f.kernel == 1) {
+        f.weight = f.weight.view({w.size(0), w.size(1)}).contiguous();
+        f.bias = f.bias.view({-1, 1});
+    }
+    return f;
+}
+
+struct Bottleneck {
+    FoldedConv conv1, conv2, conv3;
+    bool hasDownsample = false;
+    FoldedConv downsample;
+    int stride = 1;
+};
+
+// Activations are [N, C, H, W] float, contiguous (N images of one size).
+// 1x1 convolution as one matrix product per image on its [C, H*W] view.
+at::Tensor pointwise(const FoldedConv& c, const at::Tensor& x) {
+    const int64_t n = x.size(0), hw = x.size(2) * x.size(3), out = c.weight.size(0);
+    at::Tensor y = at::empty({n, out, x.size(2), x.size(3)}, x.options());
+    for (int64_t i = 0; i < n; ++i) {
+        at::Tensor yi = y[i].view({out, hw});
+        at::addmm_out(yi, c.bias, c.weight, x[i].view({x.size(1), hw}));
+    }
+    return y;
+}
+
+// residual += conv1x1(x); residual is updated in place (saves one full-size tensor).
+void pointwiseAccumulate(const FoldedConv& c, const at::Tensor& x, at::Tensor& residual) {
+    const int64_t hw = x.size(2) * x.size(3);
+    for (int64_t i = 0; i < x.size(0); ++i) {
+        at::Tensor r = residual[i].view({residual.size(1), hw});
+        r.add_(c.bias);
+        r.addmm_(c.weight, x[i].view({x.size(1), hw}));
+    }
+}
+
+at::Tensor conv3x3(const FoldedConv& c, const at::Tensor& x, int stride) {
+    return at::conv2d(x, c.weight, c.bias.view({-1}), {stride, stride}, {1, 1});
+}
+
+at::Tensor avgPool(const at::Tensor& x, int k) { return at::avg_pool2d(x, {k, k}, {k, k}).contiguous(); }
+
+LayerStats statsOf(const std::string& name, const at::Tensor& batch) {
+    const at::Tensor x = batch[0];
+    LayerStats s;
+    s.name = name;
+    s.shapeChw = x.sizes().vec();
+    at::Tensor d = x.to(at::kDouble);
+    s.mean = d.mean().item<double>();
+    s.stdUnbiased = d.std().item<double>();
+    s.absMax = d.abs().max().item<double>();
+    at::Tensor cm = d.mean({1, 2}).contiguous();
+    s.channelMeans.assign(cm.data_ptr<double>(), cm.data_ptr<double>() + cm.numel());
+    at::Tensor row = d[0][0].slice(0, 0, std::min<int64_t>(16, d.size(2))).contiguous();
+    s.firstRowChannel0.assign(row.data_ptr<double>(), row.data_ptr<double>() + row.numel());
+    return s;
+}
+
+template <typename T>
+std::vector<T> toVector(const at::Tensor& t) {
+    at::Tensor c = t.contiguous();
+    return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
+}
+
+void throwIfCancelled(const ForwardOptions& options) {
+    if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+}
+
+// The attention pool's projections (CLIP AttentionPool2d: q/k/v_proj, c_proj).
+struct PoolWeights {
+    at::Tensor qWeight, qBias, kWeight, kBias, vWeight, vBias, cWeight, cBias;
+
+    PoolWeights to(at::ScalarType type) const {
+        return {qWeight.to(type), qBias.to(type), kWeight.to(type), kBias.to(type),
+                vWeight.to(type), vBias.to(type), cWeight.to(type), cBias.to(type)};
+    }
+};
+
+}  // namespace
+
+struct QualiClipModel::Impl {
+    ModelInfo info;
+    FoldedConv stem1, stem2, stem3;
+    std::vector<std::vector<Bottleneck>> stages;
+    PoolWeights pool;
+    at::Tensor prompts;  // [2P, D]
+
+    void loadWeights(const Checkpoint& ck);
+    at::Tensor preprocess(const cv::Mat& rgb) const;
+    at::Tensor encode(at::Tensor x, NetworkOutput& out, const ForwardOptions& options) const;
+    at::Tensor bottleneck(const Bottleneck& b, at::Tensor x) const;
+    static at::Tensor poolGlobal(const PoolWeights& w, const at::Tensor& tokens);
+    static at::Tensor tokensOf(const at::Tensor& features);
+    void head(const at::Tensor& features, const ForwardOptions& options, NetworkOutput& out) const;
+    static at::Tensor headTarget(const PoolWeights& w, const at::Tensor& promptFeatures,
+                                 const at::Tensor& features, int pair);
+    at::Tensor poolDense(const at::Tensor& tokens) const;
+    void scoreEmbedding(const at::Tensor& embedding, NetworkOutput& out) const;
+    void scoreDense(const at::Tensor& denseTokens, NetworkOutput& out) const;
+};
+
+void QualiClipModel::Impl::loadWeights(const Checkpoint& ck) {
+    stem1 = foldConvBatchNorm(ck, "visual.conv1", "visual.bn1");
+    stem2 = foldConvBatchNorm(ck, "visual.conv2", "visual.bn2");
+    stem3 = foldConvBatchNorm(ck, "visual.conv3", "visual.bn3");
+    const ModelSpec& spec = info.spec;
+    int inplanes = spec.width;
+    for (int s = 0; s < 4; ++s) {
+        const int planes = spec.width << s;
+        std::vector<Bottleneck> blocks;
+        for (int i = 0; i < spec.blocks[s]; ++i) {
+            const std::string p = "visual.layer" + std::to_string(s + 1) + "." + std::to_string(i) + ".";
+            Bottleneck b;
+            b.stride = (s > 0 && i == 0) ? 2 : 1;
+            b.conv1 = foldConvBatchNorm(ck, p + "conv1", p + "bn1");
+            b.conv2 = foldConvBatchNorm(ck, p + "conv2", p + "bn2");
+            b.conv3 = foldConvBatchNorm(ck, p + "conv3", p + "bn3");
+            b.hasDownsample = b.stride > 1 || inplanes != planes * 4;
+            if (b.hasDownsample) b.downsample = foldConvBatchNorm(ck, p + "downsample.0", p + "downsample.1");
+            blocks.push_back(std::move(b));
+            inplanes = planes * 4;
+        }
+        stages.push_back(std::move(blocks));
+    }
+    auto get = [&](const std::string& key) { return toTensor(tensorAt(ck, kClipPrefix + key)); };
+    pool.qWeight = get("visual.attnpool.q_proj.weight");
+    pool.qBias = get("visual.attnpool.q_proj.bias");
+    pool.kWeight = get("visual.attnpool.k_proj.weight");
+    pool.kBias = get("visual.attnpool.k_proj.bias");
+    pool.vWeight = get("visual.attnpool.v_proj.weight");
+    pool.vBias = get("visual.attnpool.v_proj.bias");
+    pool.cWeight = get("visual.attnpool.c_proj.weight");
+    pool.cBias = get("visual.attnpool.c_proj.bias");
+    prompts = toTensor(tensorAt(ck, kPromptsKey));
+}
+
+// torchvision ToTensor + Normalize: x = (v / 255 - mean) / std, in float32 as the reference.
+at::Tensor QualiClipModel::Impl::preprocess(const cv::Mat& rgb) const {
+    at::Tensor hwc = at::from_blob(rgb.data, {rgb.rows, rgb.cols, 3},
+                                   {static_cast<int64_t>(rgb.step[0]), 3, 1}, at::kByte);
+    at::Tensor x = hwc.permute({2, 0, 1}).to(at::kFloat).div_(255.0f);
+    at::Tensor mean = at::tensor({kMean[0], kMean[1], kMean[2]}).view({3, 1, 1});
+    at::Tensor stdev = at::tensor({kStd[0], kStd[1], kStd[2]}).view({3, 1, 1});
+    return x.sub_(mean).div_(stdev).contiguous().unsqueeze(0);  // [1, 3, H, W]
+}
+
+at::Tensor QualiClipModel::Impl::bottleneck(const Bottleneck& b, at::Tensor x) const {
+    at::Tensor out = pointwise(b.conv1, x).relu_();
+    out = conv3x3(b.conv2, out, 1).relu_();
+    if (b.stride > 1) out = avgPool(out, b.stride);
+    at::Tensor identity;
+    if (b.hasDownsample) {
+        identity = pointwise(b.downsample, b.stride > 1 ? avgPool(x, b.stride) : x);
+        x.reset();  // the block input is no longer needed: free it before the widest tensor
+    } else {
+        identity = std::move(x);
+    }
+    pointwiseAccumulate(b.conv3, out, identity);
+    return identity.relu_();
+}
+
+at::Tensor QualiClipModel::Impl::encode(at::Tensor x, NetworkOutput& out,
+                                        const ForwardOptions& options) const {
+    x = conv3x3(stem1, x, 2).relu_();
+    x = conv3x3(stem2, x, 1).relu_();
+    x = conv3x3(stem3, x, 1).relu_();
+    x = avgPool(x, 2);
+    if (options.collectLayerStats) out.layerStats.push_back(statsOf("avgpool", x));
+    for (size_t s = 0; s < stages.size(); ++s) {
+        throwIfCancelled(options);
+        for (const Bottleneck& b : stages[s]) x = bottleneck(b, std::move(x));
+        if (options.collectLayerStats)
+            out.layerStats.push_back(statsOf("layer" + std::to_string(s + 1), x));
+    }
+    return x;  // [N, C, h, w]
+}
+
+// Attention-pool output 0 (the image embedding) from query 0 alone. With t0 the mean token:
+// score_hj = (q0_h / sqrt(d)) . (Wk_h t_j + bk_h) = u_h . t_j + c_h, u_h = Wk_h^T q0_h / sqrt(d);
+// output_h = sum_j a_hj (Wv_h t_j + bv_h) = Wv_h (sum_j a_hj t_j) + bv_h since sum_j a_hj = 1.
+// No in-place operations: Grad-CAM differentiates through it.
+at::Tensor QualiClipModel::Impl::poolGlobal(const PoolWeights& w, const at::Tensor& tokens) {
+    const int64_t channels = tokens.size(1);
+    const int64_t heads = channels / kHeadDim;
+    const double scaling = 1.0 / std::sqrt(static_cast<double>(kHeadDim));
+    at::Tensor q0 = ((at::mv(w.qWeight, tokens[0]) + w.qBias) * scaling).view({heads, kHeadDim});
+    at::Tensor kw = w.kWeight.view({heads, kHeadDim, channels});
+    at::Tensor u = at::bmm(q0.unsqueeze(1), kw).squeeze(1);                      // [heads, C]
+    at::Tensor c = (q0 * w.kBias.view({heads, kHeadDim})).sum(1, true);           // [heads, 1]
+    at::Tensor attention = at::addmm(c, u, tokens.t()).softmax(1);               // [heads, N]
+    at::Tensor mixed = at::mm(attention, tokens);                                 // [heads, C]
+    at::Tensor vw = w.vWeight.view({heads, kHeadDim, channels});
+    at::Tensor values = at::bmm(vw, mixed.unsqueeze(2)).view({channels}) + w.vBias;  // [C]
+    return at::addmv(w.cBias, w.cWeight, values);                                 // [D]
+}
+
+// Tokens of the attention pool: the mean over positions first, then each position, row-major.
+at::Tensor QualiClipModel::Impl::tokensOf(const at::Tensor& features) {
+    at::Tensor positions = features.reshape({features.size(0), -1}).t();  // [h*w, C]
+    return at::cat({positions.mean(0, true), positions}, 0).contiguous();
+}
+
+// The score (pair < 0) or one pair's positive probability from layer-4 features, differentiable.
+at::Tensor QualiClipModel::Impl::headTarget(const PoolWeights& w, const at::Tensor& promptFeatures,
+                                            const at::Tensor& features, int pair) {
+    at::Tensor embedding = poolGlobal(w, tokensOf(features));
+    at::Tensor logits = at::mv(promptFeatures, embedding / embedding.norm()) * kLogitScale;
+    at::Tensor probs = logits.view({-1, 2}).softmax(1).select(1, 0);
+    return pair < 0 ? probs.mean() : probs[pair];
+}
+
+// Attention-pool outputs 1..N (every position as a query), in chunks of queries so that the
+// [heads, queries, tokens] score block stays under kDenseChunkBytes.
+at::Tensor QualiClipModel::Impl::poolDense(const at::Tensor& tokens) const {
+    const int64_t n = tokens.size(0), channels = tokens.size(1);
+    const int64_t heads = channels / kHeadDim;
+    const float scaling = 1.0f / std::sqrt(static_cast<float>(kHeadDim));
+    const PoolWeights& w = pool;
+    at::Tensor keys = at::addmm(w.kBias, tokens, w.kWeight.t()).view({n, heads, kHeadDim}).permute({1, 2, 0});
+    at::Tensor values = at::addmm(w.vBias, tokens, w.vWeight.t()).view({n, heads, kHeadDim}).transpose(0, 1);
+    keys = keys.contiguous();      // [heads, d, N]
+    values = values.contiguous();  // [heads, N, d]
+    const int64_t chunk = std::max<int64_t>(1, kDenseChunkBytes / (heads * n * 4));
+    std::vector<at::Tensor> outputs;
+    for (int64_t start = 1; start < n; start += chunk) {
+        const int64_t stop = std::min(n, start + chunk);
+        at::Tensor q = at::addmm(w.qBias, tokens.slice(0, start, stop), w.qWeight.t()).mul_(scaling);
+        q = q.view({stop - start, heads, kHeadDim}).transpose(0, 1);            // [heads, m, d]
+        at::Tensor attention = at::bmm(q, keys).softmax(2);                     // [heads, m, N]
+        at::Tensor mixed = at::bmm(attention, values).transpose(0, 1).reshape({stop - start, channels});
+        outputs.push_back(at::addmm(w.cBias, mixed, w.cWeight.t()));                // [m, D]
+    }
+    return at::cat(outputs, 0);
+}
+
+// logits = 100 * normalised embedding . prompts^T, softmax within each antonym pair.
+void QualiClipModel::Impl::scoreEmbedding(const at::Tensor& embedding, NetworkOutput& out) const {
+    at::Tensor f = embedding / embedding.norm();
+    at::Tensor logits = at::mv(prompts, f).mul_(kLogitScale);
+    at::Tensor probs = logits.view({-1, 2}).softmax(1).select(1, 0);
+    out.embeddingRaw = toVector<float>(embedding);
+    out.embedding = toVector<float>(f);
+    out.score = probs.mean().item<float>();
+    const std::vector<float> p = toVector<float>(probs), l = toVector<float>(logits);
+    out.pairProbabilities.assign(p.begin(), p.end());
+    out.logits.assign(l.begin(), l.end());
+}
+
+void QualiClipModel::Impl::scoreDense(const at::Tensor& denseTokens, NetworkOutput& out) const {
+    at::Tensor f = denseTokens / denseTokens.norm(2, 1, true);
+    at::Tensor logits = at::mm(f, prompts.t()).mul_(kLogitScale);             // [N, 2P]
+    const int64_t positions = denseTokens.size(0);
+    at::Tensor probs = logits.view({positions, -1, 2}).softmax(2).select(2, 0);  // [N, P]
+    out.denseMean = toVector<float>(probs.mean(1));
+    for (int64_t p = 0; p < probs.size(1); ++p) out.densePairs.push_back(toVector<float>(probs.select(1, p)));
+}
+
+QualiClipModel::QualiClipModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+QualiClipModel::~QualiClipModel() = default;
+
+const ModelInfo& QualiClipModel::info() const { return impl_->info; }
+
+std::shared_ptr<const QualiClipModel> QualiClipModel::load(const std::string& path) {
+    return fromCheckpoint(readCheckpoint(path));
+}
+
+std::shared_ptr<const QualiClipModel> QualiClipModel::fromCheckpoint(const Checkpoint& checkpoint) {
+    auto impl = std::make_unique<Impl>();
+    impl->info.path = checkpoint.path;
+    impl->info.sha256 = checkpoint.sha256;
+    impl->info.spec = inferModelSpec(checkpoint);
+    validateCheckpoint(checkpoint, impl->info.spec);
+    impl->info.pairs = promptPairsFor(impl->info.spec.pairCount);
+    // Plain tensors, not inference tensors: Grad-CAM uses the head's weights under autograd.
+    impl->loadWeights(checkpoint);
+    return std::shared_ptr<const QualiClipModel>(new QualiClipModel(std::move(impl)));
+}
+
+void QualiClipModel::checkInput(const cv::Mat& rgb) {
+    if (rgb.empty() || rgb.type() != CV_8UC3)
+        throw ImageError("network input must be a non-empty 8-bit RGB image");
+    if (rgb.cols < kMinSide || rgb.rows < kMinSide)
+        throw ImageError("image of " + std::to_string(rgb.cols) + " x " + std::to_string(rgb.rows) +
+                         " px is too small: both sides must be at least " +
+                         std::to_string(kMinSide) + " px");
+}
+
+NetworkOutput QualiClipModel::run(const cv::Mat& rgb, const ForwardOptions& options) const {
+    checkInput(rgb);
+    const auto started = std::chrono::steady_clock::now();
+    c10::InferenceMode guard;
+    NetworkOutput out;
+    out.inputWidth = rgb.cols;
+    out.inputHeight = rgb.rows;
+    at::Tensor features = impl_->encode(impl_->preprocess(rgb), out, options);
+    throwIfCancelled(options);
+    impl_->head(features[0], options, out);
+    out.networkSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return out;
+}
+
+// Several images of one size through the convolutional part together (fewer, larger
+// operations: worth it for small inputs such as patch-map windows), then each through the head.
+std::vector<NetworkOutput> QualiClipModel::runBatch(const std::vector<cv::Mat>& images,
+                                                    const ForwardOptions& options) const {
+    if (images.empty()) return {};
+    for (const cv::Mat& rgb : images) {
+        checkInput(rgb);
+        if (rgb.size() != images.front().size()) throw ImageError("a batch needs images of one size");
+    }
+    const auto started = std::chrono::steady_clock::now();
+    c10::InferenceMode guard;
+    std::vector<at::Tensor> inputs;
+    for (const cv::Mat& rgb : images) inputs.push_back(impl_->preprocess(rgb));
+    NetworkOutput unused;
+    ForwardOptions encodeOptions = options;
+    encodeOptions.collectLayerStats = false;
+    at::Tensor features = impl_->encode(at::cat(inputs, 0), unused, encodeOptions);
+    inputs.clear();
+    throwIfCancelled(options);
+    std::vector<NetworkOutput> outputs(images.size());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    for (size_t i = 0; i < images.size(); ++i) {
+        outputs[i].inputWidth = images[i].cols;
+        outputs[i].inputHeight = images[i].rows;
+        impl_->head(features[static_cast<int64_t>(i)], options, outputs[i]);
+        outputs[i].networkSeconds = seconds / static_cast<double>(images.size());
+    }
+    return outputs;
+}
+
+// The attention pool and the scoring head for one image's layer-4 features [C, h, w].
+void QualiClipModel::Impl::head(const at::Tensor& features, const ForwardOptions& options,
+                                NetworkOutput& out) const {
+    out.mapHeight = static_cast<int>(features.size(1));
+    out.mapWidth = static_cast<int>(features.size(2));
+    const at::Tensor tokens = tokensOf(features);
+    scoreEmbedding(poolGlobal(pool, tokens), out);
+    if (options.dense || options.keepRawTokens) {
+        at::Tensor dense = poolDense(tokens);
+        if (options.dense) scoreDense(dense, out);
+        if (options.keepRawTokens) out.rawTokens = toVector<float>(dense);
+    }
+}
+
+// Grad-CAM's ingredients (Selvaraju et al., 2017): the last convolutional stage's output A and
+// d target / d A. The convolutional part runs as usual; only the head is differentiated, in
+// float64 so that finite-difference checks are meaningful.
+FeatureGradient QualiClipModel::featureGradient(const cv::Mat& rgb, int pair,
+                                                const ForwardOptions& options) const {
+    checkInput(rgb);
+    if (pair >= impl_->info.spec.pairCount) throw QualiClipError("no antonym pair " + std::to_string(pair));
+    at::Tensor features;
+    {
+        c10::InferenceMode guard;
+        NetworkOutput unused;
+        features = impl_->encode(impl_->preprocess(rgb), unused, options);
+    }
+    // A clone made outside inference mode is an ordinary tensor that autograd may record.
+    at::Tensor a = features[0].to(at::kDouble).clone().requires_grad_(true);
+    at::Tensor target = Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), a, pair);
+    target.backward();
+    FeatureGradient g;
+    g.channels = static_cast<int>(a.size(0));
+    g.mapHeight = static_cast<int>(a.size(1));
+    g.mapWidth = static_cast<int>(a.size(2));
+    g.target = target.item<double>();
+    g.features = toVector<double>(a.detach());
+    g.gradient = toVector<double>(a.grad());
+    return g;
+}
+
+double QualiClipModel::headTarget(const std::vector<double>& features, int channels, int mapHeight,
+                                  int mapWidth, int pair) const {
+    at::NoGradGuard noGrad;
+    at::Tensor a = at::from_blob(const_cast<double*>(features.data()), {channels, mapHeight, mapWidth}, at::kDouble);
+    return Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), a, pair).item<double>();
+}
+
+double QualiClipModel::multiplyAdds(int width, int height) const {
+    const ModelSpec& s = impl_->info.spec;
+    auto conv = [](double cin, double cout, double k, double h, double w) { return cin * cout * k * k * h * w; };
+    double h = (height + 1) / 2, w = (width + 1) / 2;  // conv1: 3x3 stride 2 pad 1
+    double total = conv(3, s.width / 2, 3, h, w) + conv(s.width / 2, s.width / 2, 3, h, w) +
+                   conv(s.width / 2, s.width, 3, h, w);
+    h = std::floor(h / 2), w = std::floor(w / 2);
+    double inplanes = s.width;
+    for (int stage = 0; stage < 4; ++stage) {
+        const double planes = static_cast<double>(s.width) * (1 << stage);
+        for (int b = 0; b < s.blocks[stage]; ++b) {
+            const bool strided = stage > 0 && b == 0;
+            total += conv(inplanes, planes, 1, h, w) + conv(planes, planes, 3, h, w);
+            const double oh = strided ? std::floor(h / 2) : h, ow = strided ? std::floor(w / 2) : w;
+            total += conv(planes, planes * 4, 1, oh, ow);
+            if (strided || inplanes != planes * 4) total += conv(inplanes, planes * 4, 1, oh, ow);
+            h = oh, w = ow, inplanes = planes * 4;
+        }
+    }
+    const double c = s.poolChannels, tokens = h * w + 1, heads = s.poolHeads;
+    total += 2 * c * c + heads * kHeadDim * c + 2 * heads * tokens * c + c * s.outputDim;
+    return total;
+}
+
+namespace {
+int g_threads = 0;
+}
+
+void setComputeThreads(int n) {
+    if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    g_threads = n;
+    at::set_num_threads(n);
+    // OpenBLAS keeps its own pool and ignores LibTorch's setting; reach it if it is the BLAS.
+    using SetThreads = void (*)(int);
+    if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        fn(n);
+}
+
+int computeThreads() { return g_threads > 0 ? g_threads : at::get_num_threads(); }
+
+}  // namespace qc

@@ -1,0 +1,127 @@
+#include "engine/ScoringEngine.h"
+
+#include <chrono>
+#include <cmath>
+#include <future>
+
+#include <opencv2/imgproc.hpp>
+
+#include "Errors.h"
+
+namespace qc {
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool cancelled(const std::atomic<bool>* cancel) {
+    return cancel && cancel->load(std::memory_order_relaxed);
+}
+
+void takeNetworkOutput(NetworkOutput&& out, ImageResult& r) {
+    r.inputWidth = out.inputWidth;
+    r.inputHeight = out.inputHeight;
+    r.score = out.score;
+    r.pairProbabilities = std::move(out.pairProbabilities);
+    r.embedding = std::move(out.embedding);
+    r.mapWidth = out.mapWidth;
+    r.mapHeight = out.mapHeight;
+    r.denseMean = std::move(out.denseMean);
+    r.densePairs = std::move(out.densePairs);
+    r.networkSeconds = out.networkSeconds;
+    // Finite weights and pixels give finite scores; never let a NaN reach a table or file.
+    if (!std::isfinite(r.score)) r.error = "'" + r.path + "': the network produced a non-finite score";
+}
+
+}  // namespace
+
+ScoringEngine::ScoringEngine(std::shared_ptr<const QualiClipModel> model, ScoringOptions options)
+    : model_(std::move(model)), options_(options) {}
+
+PreparedImage ScoringEngine::prepare(const std::string& path) const {
+    const auto started = std::chrono::steady_clock::now();
+    PreparedImage prepared;
+    prepared.path = path;
+    try {
+        DecodedImage decoded = loadImageRgb8(path, options_.load);
+        prepared.width = decoded.rgb.cols;
+        prepared.height = decoded.rgb.rows;
+        int w = 0, h = 0;
+        options_.resize.targetSize(prepared.width, prepared.height, w, h);
+        if (w == prepared.width && h == prepared.height) {
+            prepared.input = std::move(decoded.rgb);
+        } else {
+            // Area interpolation: the standard anti-aliased shrink.
+            cv::resize(decoded.rgb, prepared.input, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+        }
+        if (w < QualiClipModel::kMinSide || h < QualiClipModel::kMinSide)
+            throw ImageError("'" + path + "': " + std::to_string(w) + " x " + std::to_string(h) +
+                             " px is too small for the network: both sides must be at least " +
+                             std::to_string(QualiClipModel::kMinSide) + " px");
+    } catch (const std::exception& e) {
+        prepared.input.release();
+        prepared.error = e.what();
+    }
+    prepared.decodeSeconds = secondsSince(started);
+    return prepared;
+}
+
+ImageResult ScoringEngine::score(const PreparedImage& image, const std::atomic<bool>* cancel) const {
+    ImageResult r;
+    r.path = image.path;
+    r.width = image.width;
+    r.height = image.height;
+    r.resize = options_.resize.toString();
+    r.modelSha256 = model_->info().sha256;
+    r.decodeSeconds = image.decodeSeconds;
+    r.error = image.error;
+    if (r.ok()) {
+        ForwardOptions forward;
+        forward.dense = options_.dense || (options_.map && options_.map->kind == MapKind::Dense);
+        forward.cancel = cancel;
+        try {
+            NetworkOutput out = model_->run(image.input, forward);
+            if (options_.map) {
+                r.map = computeMap(*model_, image.input, out, *options_.map, {}, cancel);
+                r.networkInput = image.input;
+            }
+            takeNetworkOutput(std::move(out), r);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            r.error = "'" + image.path + "': " + e.what();
+        }
+    }
+    r.seconds = r.decodeSeconds + r.networkSeconds;
+    return r;
+}
+
+ImageResult ScoringEngine::scoreFile(const std::string& path, const std::atomic<bool>* cancel) const {
+    return score(prepare(path), cancel);
+}
+
+size_t ScoringEngine::scoreFiles(const std::vector<std::string>& paths, const ResultCallback& onResult,
+                                 const std::atomic<bool>* cancel) const {
+    if (paths.empty()) return 0;
+    auto decode = [this](const std::string& p) { return prepare(p); };
+    std::future<PreparedImage> next = std::async(std::launch::async, decode, paths[0]);
+    size_t delivered = 0;
+    for (size_t i = 0; i < paths.size(); ++i) {
+        PreparedImage current = next.get();
+        if (cancelled(cancel)) break;
+        if (i + 1 < paths.size()) next = std::async(std::launch::async, decode, paths[i + 1]);
+        ImageResult result;
+        try {
+            result = score(current, cancel);
+        } catch (const Cancelled&) {
+            break;
+        }
+        onResult(i, result);
+        ++delivered;
+    }
+    if (next.valid()) next.wait();  // never leave a decoder running past our return
+    return delivered;
+}
+
+}  // namespace qc

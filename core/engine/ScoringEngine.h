@@ -1,0 +1,90 @@
+// ScoringEngine: from image files to QualiCLIP results. It decodes (ImageLoader), applies the
+// resize policy, runs the network (QualiClipModel) and turns every failure into a per-image
+// error, so one bad file never stops a batch. The CLI and the GUI's worker both use it.
+//
+// Usage:
+//   ScoringEngine engine(QualiClipModel::load(path), ScoringOptions{});
+//   engine.scoreFiles(paths, [](size_t i, const ImageResult& r) { ... }, &cancelFlag);
+//
+// A const engine may be used from several threads. scoreFiles() calls back on the calling
+// thread, in input order, while it decodes the next image on a helper thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "images/ImageLoader.h"
+#include "engine/QualiClipModel.h"
+#include "engine/QualityMaps.h"
+#include "images/ResizePolicy.h"
+
+namespace qc {
+
+struct ScoringOptions {
+    ResizePolicy resize = ResizePolicy::native();
+    bool dense = false;      // also compute the per-position map (mean over pairs and per pair)
+    ImageLoadOptions load;   // pixel limit
+    std::optional<MapRequest> map;  // also compute a quality map (QualityMaps.h)
+};
+
+struct ImageResult {
+    std::string path;
+    int width = 0, height = 0;            // decoded image, EXIF orientation applied
+    int inputWidth = 0, inputHeight = 0;  // what the network saw after the resize policy
+    std::string resize;                   // policy text, e.g. "native", "long:1024"
+    std::string modelSha256;
+    double score = 0;                     // valid only when ok()
+    std::vector<double> pairProbabilities;
+    std::vector<float> embedding;         // L2-normalised image embedding
+    int mapWidth = 0, mapHeight = 0;      // dense map size (dense == true)
+    std::vector<float> denseMean;
+    std::vector<std::vector<float>> densePairs;
+    std::optional<QualityMap> map;        // when ScoringOptions::map was set
+    cv::Mat networkInput;                 // the RGB input the map refers to (map requests only)
+    double decodeSeconds = 0, networkSeconds = 0, seconds = 0;
+    std::string error;                    // empty on success; names the file and the problem
+    bool cached = false;                  // the score came from the catalog (library/Catalog.h), not the network
+
+    bool ok() const { return error.empty(); }
+};
+
+// A decoded, resized image ready for the network (or the error that stopped it).
+struct PreparedImage {
+    std::string path;
+    cv::Mat input;  // CV_8UC3 RGB at the policy's size
+    int width = 0, height = 0;
+    double decodeSeconds = 0;
+    std::string error;
+};
+
+class ScoringEngine {
+public:
+    using ResultCallback = std::function<void(size_t index, const ImageResult& result)>;
+
+    ScoringEngine(std::shared_ptr<const QualiClipModel> model, ScoringOptions options);
+
+    const QualiClipModel& model() const { return *model_; }
+    const ScoringOptions& options() const { return options_; }
+
+    PreparedImage prepare(const std::string& path) const;
+    ImageResult score(const PreparedImage& image, const std::atomic<bool>* cancel = nullptr) const;
+    ImageResult scoreFile(const std::string& path, const std::atomic<bool>* cancel = nullptr) const;
+
+    // Scores every path in order; decoding of image i+1 overlaps the network on image i.
+    // Stops promptly when *cancel becomes true (the image in the network is abandoned).
+    // Returns how many results were delivered.
+    size_t scoreFiles(const std::vector<std::string>& paths, const ResultCallback& onResult,
+                      const std::atomic<bool>* cancel = nullptr) const;
+
+private:
+    std::shared_ptr<const QualiClipModel> model_;
+    ScoringOptions options_;
+};
+
+}  // namespace qc

@@ -1,0 +1,88 @@
+#include "library/CatalogScorer.h"
+
+#include <optional>
+
+#include "library/Catalog.h"
+
+namespace qc {
+
+ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, const std::string& model,
+                              const std::string& policy) {
+    ImageResult r;
+    r.path = path;
+    r.width = c.width;
+    r.height = c.height;
+    r.inputWidth = c.inputWidth;
+    r.inputHeight = c.inputHeight;
+    r.resize = policy;
+    r.modelSha256 = model;
+    r.score = c.score;
+    r.pairProbabilities = c.pairProbabilities;
+    r.embedding = c.embedding;
+    r.cached = true;
+    return r;
+}
+
+ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
+                          CatalogScorerCounts* counts, bool readCache) {
+    return [&catalog, &engine, counts, readCache](const std::vector<std::string>& paths,
+                                       const ScoringEngine::ResultCallback& onResult,
+                                       const std::atomic<bool>* cancel) -> size_t {
+        const std::string& model = engine.model().info().sha256;
+        const std::string policy = engine.options().resize.toString();
+        std::vector<int64_t> ids(paths.size(), 0);
+        std::vector<std::optional<CatalogScore>> hits(paths.size());
+        std::vector<std::string> toScore;
+        std::vector<size_t> toScoreIndex;
+        for (size_t i = 0; i < paths.size(); ++i) {
+            if (cancel && cancel->load()) break;
+            try {
+                ids[i] = catalog.resolve(paths[i]).id;
+                if (readCache) hits[i] = catalog.score(ids[i], model, policy, /*withEmbedding=*/false);
+            } catch (const std::exception&) {
+                // Unreadable: the engine reports it in the image's result.
+            }
+            if (!hits[i]) {
+                toScore.push_back(paths[i]);
+                toScoreIndex.push_back(i);
+            }
+        }
+        // Results go out in path order: cached ones just before the next scored one.
+        size_t delivered = 0;
+        const auto deliverCachedUpTo = [&](size_t end) {
+            for (; delivered < end; ++delivered) {
+                if (cancel && cancel->load()) return false;
+                if (!hits[delivered]) return false;  // cancelled before it was looked up
+                if (counts) ++counts->cached;
+                onResult(delivered,
+                         cachedImageResult(paths[delivered], *hits[delivered], model, policy));
+            }
+            return true;
+        };
+        bool stopped = false;
+        engine.scoreFiles(
+            toScore,
+            [&](size_t k, const ImageResult& r) {
+                const size_t index = toScoreIndex[k];
+                if (stopped || !deliverCachedUpTo(index)) {
+                    stopped = true;
+                    return;
+                }
+                if (counts) ++counts->scored;
+                if (r.ok() && ids[index] != 0) {
+                    try {
+                        catalog.storeScore(ids[index], r);
+                    } catch (const std::exception&) {
+                        if (counts) ++counts->storeFailures;
+                    }
+                }
+                onResult(index, r);
+                delivered = index + 1;
+            },
+            cancel);
+        if (!stopped && !(cancel && cancel->load())) deliverCachedUpTo(paths.size());
+        return delivered;
+    };
+}
+
+}  // namespace qc

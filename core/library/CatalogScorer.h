@@ -1,0 +1,41 @@
+// CatalogScorer: an ImageScorer (engine/ImageScorer.h) that answers from a Catalog (library/Catalog.h) and
+// runs the engine only on the images whose score it does not hold for this model (SHA-256) and
+// resize policy; every new score is stored before it is delivered, so a study run twice on the
+// same dataset scores nothing the second time.
+//
+// Usage:
+//   Catalog catalog(Catalog::defaultPath());
+//   CatalogScorerCounts counts;
+//   runAgreementStudy(table, catalogScorer(catalog, engine, &counts), {});
+//   // counts.cached: answered by the catalog; counts.scored: run through the network
+//
+// The catalog, the engine and the counts must outlive the returned function. It calls back on
+// the calling thread, in path order, like ScoringEngine::scoreFiles; one call at a time.
+#pragma once
+
+#include <cstddef>
+
+#include "engine/ImageScorer.h"
+
+namespace qc {
+
+class Catalog;
+
+struct CatalogScorerCounts {
+    size_t cached = 0;         // scores the catalog held
+    size_t scored = 0;         // images sent to the engine (failures included)
+    size_t storeFailures = 0;  // scores that could not be stored (the study still uses them)
+};
+
+// readCache = false: score every image anyway (still storing the scores), e.g. when the caller
+// also wants dense maps, which the catalog does not keep.
+ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
+                          CatalogScorerCounts* counts = nullptr, bool readCache = true);
+
+struct CatalogScore;
+// A result for an image whose score the catalog holds, as the engine would have made it
+// (`cached` set): one definition for `qualiclip score` and the scorer above.
+ImageResult cachedImageResult(const std::string& path, const CatalogScore& score, const std::string& modelSha256,
+                              const std::string& policy);
+
+}  // namespace qc

@@ -1,0 +1,3 @@
+// Fixture: core/ stays free of Qt Widgets.
+#include <QString>
+#include <QWidget>

@@ -1,0 +1,3 @@
+// Fixture for the layering check: the engine may not depend on the catalog.
+#include "library/Catalog.h"
+#include "images/ImageLoader.h"

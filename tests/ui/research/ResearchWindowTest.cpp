@@ -1,0 +1,215 @@
+// The research window's parts on the oracle images and the tiny model, with MOS files written
+// here: the worker (figures, cancel, the catalog reused on a second run), the failure-case model
+// (order, roles, QAbstractItemModelTester), the scatter (picking a dot), the window's runs A
+// and B side by side, and the export.
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+#include "ui/research/AgreementScatter.h"
+#include "library/Catalog.h"
+#include "ui/research/FailureCaseModel.h"
+#include "ui/widgets/QCustomPlotWrapper.h"
+#include "ui/research/ResearchWindow.h"
+#include "ui/research/ResearchWorker.h"
+
+using namespace qc::ui;
+
+namespace {
+
+QString oracle(const QString& name) { return QStringLiteral(QCI_ORACLE_DIR "/") + name; }
+
+// Seven oracle images and one name with no file.
+QString writeMos(const QTemporaryDir& dir) {
+    const QString path = dir.filePath(QStringLiteral("mos.csv"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) return {};
+    file.write(
+        "image_name,MOS\n"
+        "checker_250x187.png,2.1\ngradient_224x224.png,3.9\nmixed_63x95.png,2.8\n"
+        "noise_96x320.png,1.5\nnoiseblur_96x320.png,1.9\nscene_512x384.png,4.2\n"
+        "rings_32x32.png,3.0\nmissing.png,4.0\n");
+    return path;
+}
+
+ResearchRequest request(const QString& mos, const QString& policy = QStringLiteral("long:128")) {
+    ResearchRequest r;
+    r.mosFile = mos;
+    r.imagesFolder = oracle(QStringLiteral("images"));
+    r.columns = *qc::mosPreset("koniq");
+    r.modelPath = oracle(QStringLiteral("tiny_qualiclip.pth"));
+    r.policy = *qc::ResizePolicy::parse(policy.toStdString());
+    r.statistics.bootstrapResamples = 50;
+    return r;
+}
+
+bool haveOracle() { return QFile::exists(oracle(QStringLiteral("tiny_qualiclip.pth"))); }
+
+}  // namespace
+
+class ResearchWindowTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init() {
+        if (!haveOracle()) QSKIP("needs the oracle files (QCI_ORACLE_DIR)");
+    }
+
+    void runResearchGivesFiguresAndCountsScores() {
+        QTemporaryDir dir;
+        auto req = request(writeMos(dir));
+        req.catalog =
+            std::make_shared<qc::Catalog>(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
+        const auto first = runResearch(req);
+        QCOMPARE(first->study.rows.size(), size_t(7));
+        QCOMPARE(first->study.unmatched.size(), size_t(1));
+        QCOMPARE(first->study.scoredCount, size_t(7));
+        QCOMPARE(first->cached, size_t(0));
+        QCOMPARE(first->scored, size_t(7));
+        QVERIFY(std::isfinite(first->study.report.srcc.value));
+        QCOMPARE(first->label(), QStringLiteral("tiny_qualiclip.pth, long:128"));
+        // The second run answers from the catalog, with the same figures.
+        const auto second = runResearch(req);
+        QCOMPARE(second->cached, size_t(7));
+        QCOMPARE(second->scored, size_t(0));
+        QCOMPARE(second->study.report.srcc.value, first->study.report.srcc.value);
+        QCOMPARE(second->study.report.plcc.low, first->study.report.plcc.low);
+    }
+
+    void workerReportsProgressAndCanBeCancelled() {
+        QTemporaryDir dir;
+        ResearchWorker worker;
+        QSignalSpy progress(&worker, &ResearchWorker::progress);
+        QSignalSpy finished(&worker, &ResearchWorker::finished);
+        auto req = request(writeMos(dir));
+        const quint64 generation = worker.start(req);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.at(0).at(0).toULongLong(), generation);
+        QVERIFY(finished.at(0).at(1).value<std::shared_ptr<const ResearchRun>>() != nullptr);
+        QVERIFY(progress.size() >= 7);
+
+        // Cancelled at once: a cancelled result, never figures. A bad MOS file: an error.
+        req.statistics.bootstrapResamples = 100000;
+        worker.start(req);
+        worker.cancel();
+        QTRY_COMPARE(finished.size(), 2);
+        QVERIFY(finished.at(1).at(3).toBool());
+        QVERIFY(!finished.at(1).at(1).value<std::shared_ptr<const ResearchRun>>());
+        req.mosFile = dir.filePath(QStringLiteral("nope.csv"));
+        worker.start(req);
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.at(2).at(2).toString().contains(QStringLiteral("nope.csv")));
+    }
+
+    void failureModelListsWorstFirst() {
+        QTemporaryDir dir;
+        const auto run = runResearch(request(writeMos(dir)));
+        FailureCaseModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setRun(run);
+        QCOMPARE(model.rowCount(), 7);
+        const std::vector<size_t> order = qc::failureCases(run->study);
+        double previous = 1e9;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            const double size = model.index(r, FailureCaseModel::Residual)
+                                    .data(FailureCaseModel::kSortRole)
+                                    .toDouble();
+            QVERIFY(size <= previous + 1e-12);
+            previous = size;
+            const QString kind = model.index(r, FailureCaseModel::Kind).data().toString();
+            const double residual = run->study.rows[order[size_t(r)]].residual;
+            QCOMPARE(kind, residual < 0 ? QStringLiteral("over-estimate")
+                                        : QStringLiteral("under-estimate"));
+            QVERIFY(QFile::exists(model.index(r, 0).data(FailureCaseModel::PathRole).toString()));
+        }
+        model.setRun(nullptr);
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void scatterPicksTheDotUnderTheMouse() {
+        QTemporaryDir dir;
+        const auto run = runResearch(request(writeMos(dir)));
+        AgreementScatter scatter;
+        scatter.resize(800, 600);
+        scatter.setRuns(run, nullptr);
+        scatter.plot()->replot();
+        const qc::AgreementRow& row = run->study.rows[0];
+        const QPointF at(scatter.plot()->xAxis->coordToPixel(row.score),
+                         scatter.plot()->yAxis->coordToPixel(row.mos));
+        const auto hit = scatter.pointAt(at);
+        QVERIFY(hit.has_value());
+        QCOMPARE(scatter.pathOf(*hit), QString::fromStdString(row.path));
+        QVERIFY(scatter.describe(*hit).contains(QString::fromStdString(row.name)));
+        QVERIFY(!scatter.pointAt(QPointF(-100, -100)));
+        QSignalSpy clicked(&scatter, &AgreementScatter::imageClicked);
+        QTest::mouseClick(scatter.plot(), Qt::LeftButton, {}, at.toPoint());
+        QCOMPARE(clicked.size(), 1);
+        QCOMPARE(clicked.at(0).at(0).toString(), QString::fromStdString(row.path));
+    }
+
+    void windowRunsAAndBSideBySideAndExports() {
+        QTemporaryDir dir;
+        auto catalog =
+            std::make_shared<qc::Catalog>(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
+        ResearchWindow window(catalog);
+        QSignalSpy finished(&window, &ResearchWindow::runFinished);
+        QVERIFY(!window.startRun(0));  // nothing chosen yet
+        window.setDataset(writeMos(dir), oracle(QStringLiteral("images")), *qc::mosPreset("koniq"));
+        window.setModel(0, oracle(QStringLiteral("tiny_qualiclip.pth")),
+                        qc::ResizePolicy::longSide(128));
+        window.setBootstrap(50, 3);
+        QVERIFY(!window.startRun(1));  // B before A
+        QVERIFY(window.startRun(0));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.at(0).at(1).toBool(), true);
+        QVERIFY(window.result(0));
+        QCOMPARE(window.failures()->rowCount(), 7);
+        QVERIFY(window.figures()->isColumnHidden(1));
+        QVERIFY(window.figures()->item(1, 0)->text().contains(QLatin1Char('[')));
+
+        // B: the same model at another policy (its model field left empty means A's model).
+        window.setModel(1, QString(), qc::ResizePolicy::longSide(64));
+        QVERIFY(window.startRun(1));
+        QVERIFY(finished.wait(60000));
+        QVERIFY(window.result(1));
+        QVERIFY(!window.figures()->isColumnHidden(1));
+        QCOMPARE(window.result(1)->context.resizePolicy, std::string("long:64"));
+        // long:64 shrinks the 96x320 images below the network's minimum: B scores five.
+        QCOMPARE(window.result(1)->study.scoredCount, size_t(5));
+
+        // Export: A's report, B's under compare/, the scatter.
+        QString error;
+        QVERIFY2(window.exportTo(dir.filePath(QStringLiteral("report")), &error),
+                 qPrintable(error));
+        for (const char* f :
+             {"report/summary.json", "report/failures.csv", "report/images.csv",
+              "report/unmatched.csv", "report/scatter.png", "report/compare/summary.json"})
+            QVERIFY2(QFile::exists(dir.filePath(QString::fromLatin1(f))), f);
+        QVERIFY(!QImage(dir.filePath(QStringLiteral("report/scatter.png"))).isNull());
+
+        // A second A is answered by the catalog.
+        QVERIFY(window.startRun(0));
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(window.result(0)->cached, size_t(7));
+        QVERIFY(window.statusText().contains(QStringLiteral("7 from the catalog")));
+        // The double-click on a failure opens its image.
+        QSignalSpy activated(&window, &ResearchWindow::imageActivated);
+        const QModelIndex first = window.failureView()->model()->index(0, 0);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.failureView()->scrollTo(first);
+        const QRect rect = window.failureView()->visualRect(first);
+        QTest::mouseClick(window.failureView()->viewport(), Qt::LeftButton, {}, rect.center());
+        QTest::mouseDClick(window.failureView()->viewport(), Qt::LeftButton, {}, rect.center());
+        QCOMPARE(activated.size(), 1);
+        QVERIFY(QFile::exists(activated.at(0).at(0).toString()));
+    }
+};
+
+QTEST_MAIN(ResearchWindowTest)
+#include "ResearchWindowTest.moc"

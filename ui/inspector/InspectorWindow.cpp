@@ -1,0 +1,841 @@
+#include "ui/inspector/InspectorWindow.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QSet>
+#include <QItemSelection>
+#include <QHeaderView>
+#include <QActionGroup>
+#include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "ui/inspector/CompareView.h"
+#include "ui/lab/DegradationLabWindow.h"
+#include "ui/research/ResearchWindow.h"
+#include "ui/inspector/FullScreenViewer.h"
+#include "ui/inspector/GridTileDelegate.h"
+#include "ui/inspector/ImageDetailPanel.h"
+#include "ui/maps/MapPanel.h"
+#include "ui/inspector/InspectorSettings.h"
+#include "ui/models/ModelDownloadController.h"
+#include "models/ModelLocator.h"
+#include "models/ModelRegistry.h"
+#include "ui/models/ModelsDialog.h"
+#include "ui/models/ModelStatusPanel.h"
+#include "ui/inspector/ProblemsDock.h"
+#include "engine/QualiClipModel.h"
+#include "ui/session/ScoreFilterProxyModel.h"
+#include "ui/inspector/ScoreHistogram.h"
+#include "ui/session/ScoreTableModel.h"
+#include "ui/session/ScoringSession.h"
+#include "ui/session/TableExport.h"
+#include "ui/session/ThumbnailCache.h"
+#include "ui/inspector/ThumbnailDelegate.h"
+
+namespace qc::ui {
+namespace {
+
+// The choices of the toolbar's policy box; long:1024 is the default (see InspectorSettings).
+const char* const kPolicies[] = {"long:512", "long:1024", "long:2048", "native"};
+
+QString imageFileFilter() {
+    return QStringLiteral("Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.ppm *.pgm *.jp2);;All files (*)");
+}
+
+}  // namespace
+
+InspectorWindow::InspectorWindow(QWidget* parent)
+    : QMainWindow(parent),
+      session_(new ScoringSession(this)),
+      thumbnails_(new ThumbnailCache(160, 1500, this)),
+      proxy_(new ScoreFilterProxyModel(this)),
+      downloads_(new ModelDownloadController(this)) {
+    setWindowTitle(QStringLiteral("QualiCLIP Inspector"));
+    setAcceptDrops(true);
+    session_->table()->setThumbnailCache(thumbnails_);
+    proxy_->setSourceModel(session_->table());
+
+    createActions();
+    createCullingActions();
+    createMenus();
+    createToolBar();
+    createCentralArea();
+    createStatusBar();
+
+    connect(session_, &ScoringSession::modelStateChanged, this, &InspectorWindow::onModelStateChanged);
+    connect(session_, &ScoringSession::progressChanged, this, &InspectorWindow::onProgressChanged);
+    connect(session_, &ScoringSession::problemsFound, problems_, &ProblemsDock::add);
+    auto selectFirstIfNone = [this] {
+        if (!pendingImage_.isEmpty() && selectPath(pendingImage_)) pendingImage_.clear();
+        if (currentId() == 0) moveToEnd(false);
+        refreshCurrentViews();
+    };
+    connect(session_, &ScoringSession::imagesAdded, this, selectFirstIfNone);
+    connect(proxy_, &QAbstractItemModel::modelReset, this, selectFirstIfNone);
+    // A filter that hides the current image makes the first image it shows current.
+    connect(proxy_, &ScoreFilterProxyModel::filterChanged, this, selectFirstIfNone);
+    connect(thumbnails_, &ThumbnailCache::thumbnailFailed, this, &InspectorWindow::onThumbnailFailed);
+    connect(modelPanel_, &ModelStatusPanel::openModelRequested, this, &InspectorWindow::chooseModel);
+    connectModelDownloads();
+    connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this, &InspectorWindow::onCurrentChanged);
+    connect(session_->table(), &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
+        const int row = session_->table()->rowOf(currentId());
+        if (row >= from.row() && row <= to.row()) refreshCurrentViews();
+    });
+
+    restoreSettings();
+    onModelStateChanged();
+    onProgressChanged();
+}
+
+InspectorWindow::~InspectorWindow() = default;
+
+void InspectorWindow::createActions() {
+    openImagesAction_ = new QAction(QStringLiteral("&Open Images\u2026"), this);
+    openImagesAction_->setShortcut(QKeySequence::Open);
+    connect(openImagesAction_, &QAction::triggered, this, &InspectorWindow::chooseImages);
+
+    openFolderAction_ = new QAction(QStringLiteral("Open &Folder\u2026"), this);
+    openFolderAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
+    connect(openFolderAction_, &QAction::triggered, this, &InspectorWindow::chooseFolder);
+
+    openModelAction_ = new QAction(QStringLiteral("Open &Model\u2026"), this);
+    connect(openModelAction_, &QAction::triggered, this, &InspectorWindow::chooseModel);
+    modelsAction_ = new QAction(QStringLiteral("Mo&dels\u2026"), this);
+    connect(modelsAction_, &QAction::triggered, this, &InspectorWindow::showModelsDialog);
+
+    recursiveAction_ = new QAction(QStringLiteral("Include &Sub-folders"), this);
+    recursiveAction_->setCheckable(true);
+    connect(recursiveAction_, &QAction::toggled, this, [](bool on) { InspectorSettings().setRecursive(on); });
+
+    removeAction_ = new QAction(QStringLiteral("&Remove from List"), this);
+    removeAction_->setShortcut(QKeySequence::Delete);
+    connect(removeAction_, &QAction::triggered, this, &InspectorWindow::removeSelected);
+
+    cancelAction_ = new QAction(QStringLiteral("&Cancel Scoring"), this);
+    cancelAction_->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(cancelAction_, &QAction::triggered, session_, &ScoringSession::cancel);
+
+    resumeAction_ = new QAction(QStringLiteral("Score &Remaining"), this);
+    connect(resumeAction_, &QAction::triggered, session_, &ScoringSession::scoreUnscored);
+
+    exportAction_ = new QAction(QStringLiteral("&Export Table\u2026"), this);
+    connect(exportAction_, &QAction::triggered, this, &InspectorWindow::exportTable);
+    copyPicksAction_ = new QAction(QStringLiteral("&Copy Picks To\u2026"), this);
+    connect(copyPicksAction_, &QAction::triggered, this, [this] { transferFlagged(CullFlag::Pick, TransferMode::Copy); });
+    moveRejectsAction_ = new QAction(QStringLiteral("Mo&ve Rejects To\u2026"), this);
+    connect(moveRejectsAction_, &QAction::triggered, this, [this] { transferFlagged(CullFlag::Reject, TransferMode::Move); });
+
+    writeXmpAction_ = new QAction(QStringLiteral("&Write XMP Sidecar on Every Decision"), this);
+    writeXmpAction_->setCheckable(true);
+    lightroomNamingAction_ = new QAction(QStringLiteral("Sidecar Named IMG_1.xmp (&Lightroom)"), this);
+    darktableNamingAction_ = new QAction(QStringLiteral("Sidecar Named IMG_1.CR2.xmp (&darktable)"), this);
+    auto* namings = new QActionGroup(this);
+    for (QAction* a : {lightroomNamingAction_, darktableNamingAction_}) {
+        a->setCheckable(true);
+        namings->addAction(a);
+    }
+    for (QAction* a : {writeXmpAction_, lightroomNamingAction_, darktableNamingAction_})
+        connect(a, &QAction::triggered, this, &InspectorWindow::applySidecarSettings);
+
+    quitAction_ = new QAction(QStringLiteral("&Quit"), this);
+    quitAction_->setShortcut(QKeySequence::Quit);
+    connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+}
+
+QAction* InspectorWindow::addShortcutAction(const QString& text, const QList<QKeySequence>& keys) {
+    auto* action = new QAction(text, this);
+    action->setShortcuts(keys);
+    addAction(action);  // active even when no menu shows it
+    cullingActions_ << action;
+    return action;
+}
+
+void InspectorWindow::createCullingActions() {
+    // Lightroom's keys, which photographers already know.
+    connect(addShortcutAction(QStringLiteral("&Pick"), {Qt::Key_P}), &QAction::triggered, this,
+            [this] { applyFlag(CullFlag::Pick); });
+    connect(addShortcutAction(QStringLiteral("&Reject"), {Qt::Key_X}), &QAction::triggered, this,
+            [this] { applyFlag(CullFlag::Reject); });
+    connect(addShortcutAction(QStringLiteral("&Unflag"), {Qt::Key_U}), &QAction::triggered, this,
+            [this] { applyFlag(CullFlag::None); });
+    for (int stars = 0; stars <= 5; ++stars) {
+        const QString text = stars == 0 ? QStringLiteral("No Rating") : QStringLiteral("Rate %1").arg(QString(stars, QChar(0x2605)));
+        connect(addShortcutAction(text, {QKeySequence(Qt::Key_0 + stars)}), &QAction::triggered, this,
+                [this, stars] { applyStars(stars); });
+    }
+    connect(addShortcutAction(QStringLiteral("&Previous Image"), {Qt::Key_Left}), &QAction::triggered, this,
+            [this] { moveCurrent(-1); });
+    connect(addShortcutAction(QStringLiteral("&Next Image"), {Qt::Key_Right}), &QAction::triggered, this,
+            [this] { moveCurrent(1); });
+    connect(addShortcutAction(QStringLiteral("&First Image"), {Qt::Key_Home}), &QAction::triggered, this,
+            [this] { moveToEnd(false); });
+    connect(addShortcutAction(QStringLiteral("&Last Image"), {Qt::Key_End}), &QAction::triggered, this,
+            [this] { moveToEnd(true); });
+    fullScreenAction_ = addShortcutAction(QStringLiteral("&Full-screen Viewer"), {Qt::Key_F, Qt::Key_Space});
+    fullScreenAction_->setCheckable(true);
+    connect(fullScreenAction_, &QAction::triggered, this, &InspectorWindow::toggleFullScreen);
+
+    compareAction_ = new QAction(QStringLiteral("&Compare Selected"), this);
+    compareAction_->setShortcut(QKeySequence(Qt::Key_C));
+    compareAction_->setToolTip(QStringLiteral("Show 2 to 4 selected images side by side (C)"));
+    connect(compareAction_, &QAction::triggered, this, &InspectorWindow::compareSelected);
+    degradeAction_ = DegradationLabWindow::makeOpenAction(
+        this, [this] { const ImageEntry* e = session_->table()->entry(currentId()); return e ? e->path : QString(); },
+        [this] { return session_->model(); });
+
+    tableViewAction_ = new QAction(QStringLiteral("&Table"), this);
+    tableViewAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
+    gridViewAction_ = new QAction(QStringLiteral("&Grid"), this);
+    gridViewAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+2")));
+    auto* views = new QActionGroup(this);
+    for (QAction* a : {tableViewAction_, gridViewAction_}) {
+        a->setCheckable(true);
+        views->addAction(a);
+    }
+    tableViewAction_->setChecked(true);
+    connect(gridViewAction_, &QAction::toggled, this, &InspectorWindow::showGrid);
+
+    selectBelowAction_ = new QAction(QStringLiteral("&Select All Below Score\u2026"), this);
+    connect(selectBelowAction_, &QAction::triggered, this, &InspectorWindow::askSelectBelow);
+    rejectBelowAction_ = new QAction(QStringLiteral("Re&ject All Below Score\u2026"), this);
+    connect(rejectBelowAction_, &QAction::triggered, this, &InspectorWindow::askRejectBelow);
+}
+
+void InspectorWindow::createMenus() {
+    QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(openImagesAction_);
+    file->addAction(openFolderAction_);
+    recentMenu_ = file->addMenu(QStringLiteral("Recent &Folders"));
+    file->addAction(recursiveAction_);
+    file->addSeparator();
+    file->addAction(openModelAction_);
+    file->addAction(modelsAction_);
+    file->addSeparator();
+    file->addAction(removeAction_);
+    file->addSeparator();
+    file->addAction(exportAction_);
+    file->addAction(copyPicksAction_);
+    file->addAction(moveRejectsAction_);
+    file->addSeparator();
+    file->addAction(quitAction_);
+
+    QMenu* cull = menuBar()->addMenu(QStringLiteral("&Cull"));
+    for (int i = 0; i < 9; ++i) {
+        cull->addAction(cullingActions_[i]);
+        if (i == 2) cull->addSeparator();
+    }
+    cull->addSeparator();
+    cull->addAction(selectBelowAction_);
+    cull->addAction(rejectBelowAction_);
+    cull->addSeparator();
+    cull->addAction(writeXmpAction_);
+    cull->addAction(lightroomNamingAction_);
+    cull->addAction(darktableNamingAction_);
+
+    QMenu* view = viewMenu_ = menuBar()->addMenu(QStringLiteral("&View"));
+    view->addAction(tableViewAction_);
+    view->addAction(gridViewAction_);
+    view->addAction(compareAction_);
+    view->addAction(degradeAction_);
+    view->addSeparator();
+    for (int i = 9; i < cullingActions_.size(); ++i) view->addAction(cullingActions_[i]);
+
+    QMenu* scoring = menuBar()->addMenu(QStringLiteral("&Scoring"));
+    scoring->addAction(cancelAction_);
+    scoring->addAction(resumeAction_);
+    scoring->addSeparator();
+    scoring->addAction(ResearchWindow::makeOpenAction(
+        this, [this] { return session_->modelPath(); }, [this] { return session_->sharedCatalog(); },
+        [this](const QString& path) { showImage(path); raise(); activateWindow(); }));
+}
+
+void InspectorWindow::createToolBar() {
+    QToolBar* bar = addToolBar(QStringLiteral("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->addAction(openImagesAction_);
+    bar->addAction(openFolderAction_);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(QStringLiteral(" Resize: "), bar));
+    policyCombo_ = new QComboBox(bar);
+    for (const char* policy : kPolicies) policyCombo_->addItem(QString::fromLatin1(policy));
+    policyCombo_->setToolTip(QStringLiteral(
+        "How images are sized before scoring. long:1024 (default) is about the resolution QualiCLIP "
+        "was validated at and is fast; native is the reference but costs tens of seconds per large photo. "
+        "Changing it rescores every image."));
+    connect(policyCombo_, &QComboBox::activated, this, &InspectorWindow::onPolicyChosen);
+    bar->addWidget(policyCombo_);
+    bar->addSeparator();
+    bar->addAction(cancelAction_);
+
+    bar->addSeparator();
+    bar->addAction(tableViewAction_);
+    bar->addAction(gridViewAction_);
+    bar->addAction(compareAction_);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(QStringLiteral(" Show: "), bar));
+    flagFilterCombo_ = new QComboBox(bar);
+    flagFilterCombo_->addItem(QStringLiteral("All"), int(FlagFilter::All));
+    flagFilterCombo_->addItem(QStringLiteral("Picks"), int(FlagFilter::Picked));
+    flagFilterCombo_->addItem(QStringLiteral("Rejects"), int(FlagFilter::Rejected));
+    flagFilterCombo_->addItem(QStringLiteral("Unflagged"), int(FlagFilter::Unflagged));
+    flagFilterCombo_->addItem(QStringLiteral("Not rejected"), int(FlagFilter::NotRejected));
+    connect(flagFilterCombo_, &QComboBox::activated, this,
+            [this] { proxy_->setFlagFilter(FlagFilter(flagFilterCombo_->currentData().toInt())); });
+    bar->addWidget(flagFilterCombo_);
+    starsFilterCombo_ = new QComboBox(bar);
+    starsFilterCombo_->addItem(QStringLiteral("Any rating"), 0);
+    for (int stars = 1; stars <= 5; ++stars)
+        starsFilterCombo_->addItem(QStringLiteral("\u2265 %1").arg(QString(stars, QChar(0x2605))), stars);
+    connect(starsFilterCombo_, &QComboBox::activated, this,
+            [this] { proxy_->setMinimumStars(starsFilterCombo_->currentData().toInt()); });
+    bar->addWidget(starsFilterCombo_);
+}
+
+void InspectorWindow::createCentralArea() {
+    table_ = new QTableView(this);
+    table_->setModel(proxy_);
+    table_->setItemDelegateForColumn(ScoreTableModel::ThumbnailColumn, new ThumbnailDelegate(table_));
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->setSortingEnabled(true);
+    table_->setAlternatingRowColors(true);
+    table_->setWordWrap(false);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Fixed row heights: the view never measures thousands of rows.
+    table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    table_->verticalHeader()->setDefaultSectionSize(52);
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setSectionsMovable(true);
+    table_->horizontalHeader()->resizeSection(ScoreTableModel::ThumbnailColumn, 68);
+    table_->horizontalHeader()->resizeSection(ScoreTableModel::FileColumn, 200);
+    table_->horizontalHeader()->resizeSection(ScoreTableModel::ScoreColumn, 60);
+    table_->horizontalHeader()->resizeSection(ScoreTableModel::FlagColumn, 52);
+    table_->horizontalHeader()->resizeSection(ScoreTableModel::StarsColumn, 64);
+    connect(table_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [](int column, Qt::SortOrder order) { InspectorSettings().setSort(column, order); });
+
+    grid_ = new QListView(this);
+    grid_->setModel(proxy_);
+    grid_->setModelColumn(ScoreTableModel::FileColumn);
+    grid_->setItemDelegate(new GridTileDelegate(grid_));
+    grid_->setViewMode(QListView::IconMode);
+    grid_->setResizeMode(QListView::Adjust);
+    grid_->setMovement(QListView::Static);
+    grid_->setUniformItemSizes(true);  // never measures thousands of tiles
+    grid_->setLayoutMode(QListView::Batched);
+    grid_->setSpacing(4);
+    grid_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    grid_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // One selection for both views: switching keeps the selection and the current image.
+    grid_->setSelectionModel(table_->selectionModel());
+    listStack_ = new QStackedWidget(this);
+    listStack_->addWidget(table_);
+    listStack_->addWidget(grid_);
+
+    detail_ = new ImageDetailPanel(this);
+    addAction(detail_->mapPanel()->toggleAction());  // H, wherever the focus is
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(detail_->mapPanel()->toggleAction());
+    detail_->addAction(degradeAction_);  // its context menu
+    detail_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(listStack_);
+    split->addWidget(detail_);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    listViewerSplit_ = split;
+
+    modelPanel_ = new ModelStatusPanel(this);
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(modelPanel_);
+    layout->addWidget(split, 1);
+    setCentralWidget(central);
+
+    histogram_ = new ScoreHistogram(this);
+    auto* histogramDock = new QDockWidget(QStringLiteral("Score Histogram"), this);
+    histogramDock->setObjectName(QStringLiteral("histogramDock"));
+    histogramDock->setWidget(histogram_);
+    addDockWidget(Qt::BottomDockWidgetArea, histogramDock);
+    problems_ = new ProblemsDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, problems_);
+    splitDockWidget(histogramDock, problems_, Qt::Horizontal);
+    resizeDocks({histogramDock}, {230}, Qt::Vertical);
+    resizeDocks({histogramDock, problems_}, {700, 500}, Qt::Horizontal);
+    problems_->hide();
+
+    // Scores can arrive hundreds of times a second: the histogram is redrawn at most every 150 ms.
+    histogramTimer_ = new QTimer(this);
+    histogramTimer_->setSingleShot(true);
+    histogramTimer_->setInterval(150);
+    connect(histogramTimer_, &QTimer::timeout, this, &InspectorWindow::refreshHistogram);
+    auto later = [this] { if (!histogramTimer_->isActive()) histogramTimer_->start(); };
+    connect(session_->table(), &ScoreTableModel::scoresChanged, this, later);
+    connect(proxy_, &ScoreFilterProxyModel::filterChanged, this, later);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, later);
+    connect(histogram_, &ScoreHistogram::rangeSelected, proxy_, &ScoreFilterProxyModel::setScoreRange);
+}
+
+void InspectorWindow::createStatusBar() {
+    modelLabel_ = new QLabel(this);
+    policyLabel_ = new QLabel(this);
+    progressLabel_ = new QLabel(this);
+    progressBar_ = new QProgressBar(this);
+    progressBar_->setMaximumWidth(220);
+    progressBar_->setTextVisible(false);
+    statusBar()->addWidget(progressBar_);
+    statusBar()->addWidget(progressLabel_, 1);
+    statusBar()->addPermanentWidget(policyLabel_);
+    statusBar()->addPermanentWidget(modelLabel_);
+}
+
+void InspectorWindow::restoreSettings() {
+    InspectorSettings settings;
+    if (!restoreGeometry(settings.windowGeometry())) resize(1400, 900);
+    restoreState(settings.windowState());
+    recursiveAction_->setChecked(settings.recursive());
+    const qc::ResizePolicy policy = settings.resizePolicy();
+    const QString policyText = QString::fromStdString(policy.toString());
+    if (policyCombo_->findText(policyText) < 0) policyCombo_->addItem(policyText);
+    policyCombo_->setCurrentText(policyText);
+    session_->setPolicy(policy);
+    session_->setComputeThreads(settings.computeThreads());
+    table_->sortByColumn(settings.sortColumn(), settings.sortOrder());
+    writeXmpAction_->setChecked(settings.writeXmpOnDecision());
+    (settings.sidecarNaming() == qc::SidecarNaming::ReplaceExtension ? lightroomNamingAction_ : darktableNamingAction_)
+        ->setChecked(true);
+    session_->setSidecarWriting(settings.sidecarWriting());
+    updateRecentMenu();
+}
+
+void InspectorWindow::closeEvent(QCloseEvent* event) {
+    InspectorSettings settings;
+    settings.setWindowGeometry(saveGeometry());
+    settings.setWindowState(saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void InspectorWindow::open(const QStringList& paths) {
+    if (paths.isEmpty()) return;
+    InspectorSettings settings;
+    for (const QString& path : paths)
+        if (QFileInfo(path).isDir()) settings.addRecentFolder(QFileInfo(path).absoluteFilePath());
+    updateRecentMenu();
+    session_->open(paths, recursiveAction_->isChecked());
+}
+
+void InspectorWindow::showImage(const QString& path) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (selectPath(absolute)) return;
+    pendingImage_ = absolute;
+    open({absolute});
+}
+
+bool InspectorWindow::selectPath(const QString& path) {
+    for (int row = 0; row < proxy_->rowCount(); ++row) {
+        const QModelIndex index = proxy_->index(row, ScoreTableModel::FileColumn);
+        if (QFileInfo(index.data(ScoreTableModel::PathRole).toString()).absoluteFilePath() != path) continue;
+        table_->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        table_->scrollTo(index);
+        return true;
+    }
+    return false;
+}
+
+void InspectorWindow::loadModel(const QString& explicitPath) {
+    const qc::ModelLocation location = qc::locateModel(explicitPath.toStdString());
+    searchedForModel_.clear();
+    for (const std::string& c : location.candidates) searchedForModel_ << QString::fromStdString(c);
+    if (location.path) {
+        session_->loadModel(QString::fromStdString(*location.path));
+    } else if (!explicitPath.isEmpty()) {
+        // An explicit file that does not exist is an error naming it, not a silent fallback.
+        session_->setModelError(explicitPath, QStringLiteral("'%1': no such file").arg(explicitPath));
+    } else {
+        onModelStateChanged();
+    }
+}
+
+bool InspectorWindow::settled() const { return session_->settled() && thumbnails_->idle(); }
+
+void InspectorWindow::chooseImages() {
+    const QStringList files = QFileDialog::getOpenFileNames(this, QStringLiteral("Open Images"),
+                                                            InspectorSettings().recentFolders().value(0),
+                                                            imageFileFilter());
+    open(files);
+}
+
+void InspectorWindow::chooseFolder() {
+    const QString folder = QFileDialog::getExistingDirectory(this, QStringLiteral("Open Folder"),
+                                                             InspectorSettings().recentFolders().value(0));
+    if (!folder.isEmpty()) open({folder});
+}
+
+void InspectorWindow::chooseModel() {
+    InspectorSettings settings;
+    QString start = settings.lastModelFolder();
+    if (start.isEmpty()) start = QString::fromStdString(qc::defaultModelsFolder());
+    const QString file = QFileDialog::getOpenFileName(this, QStringLiteral("Open QualiCLIP Model"), start,
+                                                      QStringLiteral("PyTorch checkpoint (*.pth *.pt);;All files (*)"));
+    if (file.isEmpty()) return;
+    settings.setLastModelFolder(QFileInfo(file).absolutePath());
+    loadModel(file);
+}
+
+void InspectorWindow::updateRecentMenu() {
+    recentMenu_->clear();
+    const QStringList folders = InspectorSettings().recentFolders();
+    for (const QString& folder : folders)
+        recentMenu_->addAction(folder, this, [this, folder] { open({folder}); });
+    recentMenu_->setEnabled(!folders.isEmpty());
+}
+
+void InspectorWindow::exportTable() {
+    QStringList filters{QStringLiteral("CSV (*.csv)"), QStringLiteral("JSON (*.json)")};
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export Table"),
+                                                      InspectorSettings().recentFolders().value(0),
+                                                      filters.join(QStringLiteral(";;")), &filter);
+    if (path.isEmpty()) return;
+    bool filteredOnly = false;
+    if (proxy_->isFiltering()) {
+        const auto answer = QMessageBox::question(
+            this, QStringLiteral("Export Table"),
+            QStringLiteral("Export only the %1 images the filter shows (No: all %2)?")
+                .arg(proxy_->rowCount())
+                .arg(session_->table()->count()),
+            QMessageBox::Yes | QMessageBox::No | QMessageBox::Cancel);
+        if (answer == QMessageBox::Cancel) return;
+        filteredOnly = answer == QMessageBox::Yes;
+    }
+    const bool json = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) ||
+                      (!path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive) && filter == filters[1]);
+    const auto model = session_->model();
+    const TableExportHeader header{model ? model->info().sha256 : std::string(), session_->policy().toString(),
+                                   QCoreApplication::applicationVersion().toStdString()};
+    QString error;
+    if (!qc::ui::exportTable(path, json ? TableExportFormat::Json : TableExportFormat::Csv,
+                             exportedEntries(*proxy_, filteredOnly), session_->table()->pairs(), header, &error))
+        QMessageBox::warning(this, QStringLiteral("Export Table"), error);
+}
+
+void InspectorWindow::transferFlagged(CullFlag flag, TransferMode mode) {
+    const bool move = mode == TransferMode::Move;
+    const QString what = flag == CullFlag::Pick ? QStringLiteral("picks") : QStringLiteral("rejects");
+    const QString title = QStringLiteral("%1 %2 To").arg(move ? QStringLiteral("Move") : QStringLiteral("Copy"), what);
+    const QString folder = QFileDialog::getExistingDirectory(this, title, InspectorSettings().recentFolders().value(0));
+    if (folder.isEmpty()) return;
+    // Moving removes the originals from their folder: never without the user saying so.
+    if (move && QMessageBox::question(this, title,
+                                      QStringLiteral("Move the %1 and their XMP sidecars to '%2'? They will no "
+                                                     "longer be in their original folder.")
+                                          .arg(what, folder)) != QMessageBox::Yes)
+        return;
+    const TransferReport report = session_->transferFlagged(flag, folder, mode);
+    statusBar()->showMessage(QStringLiteral("%1 %2 %3, %4 skipped (see Problems)")
+                                 .arg(move ? QStringLiteral("Moved") : QStringLiteral("Copied"))
+                                 .arg(report.done.size())
+                                 .arg(what)
+                                 .arg(report.skipped.size()),
+                             8000);
+}
+
+void InspectorWindow::applySidecarSettings() {
+    InspectorSettings settings;
+    settings.setWriteXmpOnDecision(writeXmpAction_->isChecked());
+    settings.setSidecarNaming(lightroomNamingAction_->isChecked() ? qc::SidecarNaming::ReplaceExtension
+                                                                  : qc::SidecarNaming::AppendExtension);
+    session_->setSidecarWriting(settings.sidecarWriting());
+}
+
+std::vector<ImageId> InspectorWindow::selectedIds() const {
+    std::vector<ImageId> ids;
+    QSet<int> rows;  // a grid selects one cell per row, the table whole rows
+    for (const QModelIndex& index : table_->selectionModel()->selectedIndexes())
+        if (!rows.contains(index.row())) {
+            rows.insert(index.row());
+            ids.push_back(index.data(ScoreTableModel::IdRole).value<ImageId>());
+        }
+    if (ids.empty() && currentId() != 0) ids.push_back(currentId());
+    return ids;
+}
+
+ImageId InspectorWindow::currentId() const {
+    const QModelIndex current = table_->selectionModel()->currentIndex();
+    return current.isValid() ? current.data(ScoreTableModel::IdRole).value<ImageId>() : 0;
+}
+
+void InspectorWindow::applyFlag(CullFlag flag) {
+    for (ImageId id : selectedIds()) session_->setFlag(id, flag);
+}
+
+void InspectorWindow::applyStars(int stars) {
+    for (ImageId id : selectedIds()) session_->setStars(id, stars);
+}
+
+void InspectorWindow::moveCurrent(int delta) {
+    const int rows = proxy_->rowCount();
+    if (rows == 0) return;
+    const QModelIndex current = table_->selectionModel()->currentIndex();
+    const int row = current.isValid() ? std::clamp(current.row() + delta, 0, rows - 1) : 0;
+    table_->selectionModel()->setCurrentIndex(proxy_->index(row, ScoreTableModel::FileColumn),
+                                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void InspectorWindow::moveToEnd(bool last) {
+    const int rows = proxy_->rowCount();
+    if (rows == 0) return;
+    table_->selectionModel()->setCurrentIndex(proxy_->index(last ? rows - 1 : 0, ScoreTableModel::FileColumn),
+                                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void InspectorWindow::selectBelow(double threshold) {
+    QItemSelection selection;
+    for (int row = 0; row < proxy_->rowCount(); ++row) {
+        const QVariant score = proxy_->index(row, 0).data(ScoreTableModel::ScoreRole);
+        if (score.isValid() && score.toDouble() < threshold)
+            selection.select(proxy_->index(row, 0), proxy_->index(row, proxy_->columnCount() - 1));
+    }
+    table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+void InspectorWindow::rejectBelow(double threshold) {
+    for (ImageId id : session_->table()->idsScoredBelow(threshold)) session_->setFlag(id, CullFlag::Reject);
+}
+
+void InspectorWindow::askSelectBelow() {
+    bool ok = false;
+    const double s = QInputDialog::getDouble(this, QStringLiteral("Select All Below Score"),
+                                             QStringLiteral("Select the shown images scored below:"), 0.5, 0, 1, 3, &ok);
+    if (ok) selectBelow(s);
+}
+
+void InspectorWindow::askRejectBelow() {
+    bool ok = false;
+    const double s = QInputDialog::getDouble(this, QStringLiteral("Reject All Below Score"),
+                                             QStringLiteral("Flag as rejected every image scored below:"), 0.4, 0, 1, 3, &ok);
+    if (ok) rejectBelow(s);
+}
+
+void InspectorWindow::toggleFullScreen() {
+    if (fullScreen_ && fullScreen_->isVisible()) {
+        fullScreen_->close();
+        return;
+    }
+    if (currentId() == 0) moveToEnd(false);
+    if (currentId() == 0) return;
+    if (!fullScreen_) {
+        fullScreen_ = new FullScreenViewer(this);
+        fullScreen_->addActions(cullingActions_);
+        connect(fullScreen_, &FullScreenViewer::closed, this, [this] { fullScreenAction_->setChecked(false); });
+    }
+    fullScreenAction_->setChecked(true);
+    refreshCurrentViews();
+    fullScreen_->showFullScreen();
+}
+
+void InspectorWindow::compareSelected() {
+    std::vector<ImageEntry> entries;
+    for (ImageId id : selectedIds())
+        if (const ImageEntry* e = session_->table()->entry(id)) entries.push_back(*e);
+    if (entries.size() < 2) {
+        statusBar()->showMessage(QStringLiteral("Select two to four images to compare them."), 4000);
+        return;
+    }
+    if (!compare_) compare_ = new CompareView(this);
+    compare_->showEntries(entries, session_->table()->pairs());
+    compare_->show();
+    compare_->raise();
+}
+
+void InspectorWindow::setScoreRange(std::optional<ScoreRange> range) {
+    histogram_->setRange(range);
+    proxy_->setScoreRange(range);
+}
+
+void InspectorWindow::enlargeViewer() {
+    const int width = listViewerSplit_->width();
+    listViewerSplit_->setSizes({width * 3 / 10, width - width * 3 / 10});
+}
+
+CompareView* InspectorWindow::compareRows(const std::vector<int>& rows) {
+    QItemSelection selection;
+    for (int row : rows)
+        if (row >= 0 && row < proxy_->rowCount())
+            selection.select(proxy_->index(row, 0), proxy_->index(row, proxy_->columnCount() - 1));
+    table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    compareSelected();
+    return compare_ && compare_->isVisible() ? compare_ : nullptr;
+}
+
+void InspectorWindow::showGrid(bool grid) {
+    QAbstractItemView* view = grid ? static_cast<QAbstractItemView*>(grid_) : table_;
+    listStack_->setCurrentWidget(view);
+    gridViewAction_->setChecked(grid);
+    view->setFocus();
+    if (currentId() != 0) view->scrollTo(view->selectionModel()->currentIndex());
+}
+
+void InspectorWindow::onCurrentChanged() { refreshCurrentViews(); }
+
+void InspectorWindow::refreshHistogram() {
+    std::vector<double> highlighted;
+    QString name;
+    const std::vector<ImageId> selected = selectedIds();
+    auto addScore = [&highlighted](const QModelIndex& index) {
+        const QVariant score = index.data(ScoreTableModel::ScoreRole);
+        if (score.isValid()) highlighted.push_back(score.toDouble());
+    };
+    if (selected.size() > 1) {
+        for (ImageId id : selected)
+            if (const ImageEntry* e = session_->table()->entry(id); e && e->hasScore()) highlighted.push_back(e->score);
+        name = QStringLiteral("Selected");
+    } else if (proxy_->isFiltering()) {
+        for (int row = 0; row < proxy_->rowCount(); ++row) addScore(proxy_->index(row, 0));
+        name = QStringLiteral("Shown by the filter");
+    }
+    histogram_->setScores(session_->table()->scores(), highlighted, name);
+}
+
+void InspectorWindow::sizePairColumns() {
+    // Pair headers ("High-resolution / Low-resolution image") are long; size the columns to them.
+    const QFontMetrics metrics(table_->horizontalHeader()->font());
+    const ScoreTableModel* model = session_->table();
+    for (int column = ScoreTableModel::FirstPairColumn; column < model->sizeColumn(); ++column)
+        table_->horizontalHeader()->resizeSection(
+            column, metrics.horizontalAdvance(model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString()) + 24);
+}
+
+void InspectorWindow::refreshCurrentViews() {
+    const ImageEntry* e = session_->table()->entry(currentId());
+    if (!e) {
+        detail_->clear();
+        return;
+    }
+    detail_->showEntry(*e);
+    if (fullScreen_ && fullScreen_->isVisible()) fullScreen_->showEntry(*e);
+}
+
+void InspectorWindow::removeSelected() { session_->remove(selectedIds()); }
+
+void InspectorWindow::onModelStateChanged() {
+    const ModelState state = session_->modelState();
+    modelPanel_->showState(state, session_->modelPath(), session_->modelError(), searchedForModel_);
+    detail_->setPairs(session_->table()->pairs());
+    detail_->setMapContext(session_->model(), session_->policy());
+    sizePairColumns();
+    if (state == ModelState::Ready) {
+        modelLabel_->setText(QStringLiteral("Model: %1").arg(QFileInfo(session_->modelPath()).fileName()));
+        modelLabel_->setToolTip(session_->modelPath());
+    } else {
+        modelLabel_->setText(state == ModelState::Loading ? QStringLiteral("Model: loading\u2026")
+                                                          : QStringLiteral("Model: none"));
+    }
+}
+
+void InspectorWindow::onProgressChanged() {
+    const ScoringProgress& p = session_->progress();
+    progressBar_->setVisible(session_->scoring());
+    progressBar_->setMaximum(std::max(1, p.total()));
+    progressBar_->setValue(p.done());
+    progressLabel_->setText(p.total() > 0 ? QStringLiteral("Scored %1").arg(p.summary()) : QString());
+    cancelAction_->setEnabled(session_->scoring());
+    resumeAction_->setEnabled(!session_->scoring() && session_->hasModel());
+    policyLabel_->setText(QStringLiteral("Scores at %1").arg(QString::fromStdString(session_->policy().toString())));
+}
+
+void InspectorWindow::onPolicyChosen(int index) {
+    const auto policy = qc::ResizePolicy::parse(policyCombo_->itemText(index).toStdString());
+    if (!policy) return;
+    InspectorSettings().setResizePolicy(*policy);
+    session_->setPolicy(*policy);
+    detail_->setMapContext(session_->model(), session_->policy());
+    onProgressChanged();
+}
+
+void InspectorWindow::onThumbnailFailed(ImageId id, const QString& message) {
+    const ImageEntry* e = session_->table()->entry(id);
+    if (!e) return;
+    // With a model the scorer reports the same file; without one this is the only report.
+    if (!session_->hasModel()) problems_->add({{e->path, message}});
+}
+
+void InspectorWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void InspectorWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (!url.isLocalFile()) continue;
+        if (url.toLocalFile().endsWith(QStringLiteral(".pth"), Qt::CaseInsensitive))
+            loadModel(url.toLocalFile());  // a dropped checkpoint is a model, not an image
+        else
+            paths << url.toLocalFile();
+    }
+    if (!paths.isEmpty()) open(paths);
+    event->acceptProposedAction();
+}
+
+// --- getting a model: the panel's Download button and the Models dialog ---------------------
+
+void InspectorWindow::connectModelDownloads() {
+    connect(modelPanel_, &ModelStatusPanel::downloadRequested, this, [this] { startModelDownload(); });
+    connect(modelPanel_, &ModelStatusPanel::cancelDownloadRequested, downloads_, &ModelDownloadController::cancel);
+    connect(downloads_, &ModelDownloadController::progressed, modelPanel_, &ModelStatusPanel::setDownloadProgress);
+    connect(downloads_, &ModelDownloadController::finished, this,
+            [this](const QString& path, const QString& sha256, const QString& warning) {
+                modelPanel_->setDownloading(false);
+                modelPanel_->showDownloadMessage(QStringLiteral("Installed, SHA-256 %1").arg(sha256));
+                if (!warning.isEmpty()) QMessageBox::warning(this, QStringLiteral("Model download"), warning);
+                loadModel(path);
+            });
+    connect(downloads_, &ModelDownloadController::failed, this, [this](const QString& message) {
+        modelPanel_->setDownloading(false);
+        modelPanel_->showDownloadMessage(QStringLiteral("Download failed: ") + message);
+    });
+    connect(downloads_, &ModelDownloadController::cancelled, this, [this] {
+        modelPanel_->setDownloading(false);
+        modelPanel_->showDownloadMessage(
+            QStringLiteral("Download cancelled; downloading again resumes where it stopped."));
+    });
+}
+
+void InspectorWindow::startModelDownload(const QString& url) {
+    if (downloads_->running()) return;
+    modelPanel_->show();
+    modelPanel_->setDownloading(true);
+    downloads_->start(qc::modelRegistry().front(), QString::fromStdString(qc::defaultModelsFolder()), url);
+}
+
+void InspectorWindow::showModelsDialog() {
+    ModelsDialog dialog(QString::fromStdString(qc::defaultModelsFolder()), session_->modelPath(),
+                        session_->hasModel() ? session_->table()->rowCount() : 0, this);
+    connect(&dialog, &ModelsDialog::modelChosen, this, &InspectorWindow::loadModel);
+    connect(&dialog, &ModelsDialog::downloadRequested, this, [this] { startModelDownload(); });
+    dialog.exec();
+}
+
+}  // namespace qc::ui

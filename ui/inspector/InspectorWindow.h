@@ -1,0 +1,180 @@
+// InspectorWindow: the inspector's main window. It assembles the views over one
+// ScoringSession (table, model status panel, problems, progress) and turns menu, toolbar,
+// keyboard and drag-and-drop input into session calls. It holds no scoring logic itself.
+// GUI thread only.
+#pragma once
+
+#include <QMainWindow>
+
+#include <vector>
+
+#include "ui/session/FileTransfer.h"
+#include "ui/session/ImageEntry.h"
+#include "ui/session/ScoreFilterProxyModel.h"
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QListView;
+class QStackedWidget;
+class QTableView;
+class QSplitter;
+class QTimer;
+
+namespace qc::ui {
+
+class CompareView;
+class FullScreenViewer;
+class ImageDetailPanel;
+class ModelDownloadController;
+class ScoreHistogram;
+class ModelStatusPanel;
+class ProblemsDock;
+class ScoreFilterProxyModel;
+class ScoringSession;
+class ThumbnailCache;
+
+class InspectorWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit InspectorWindow(QWidget* parent = nullptr);
+    ~InspectorWindow() override;
+
+    ScoringSession* session() const { return session_; }
+    ScoreFilterProxyModel* proxy() const { return proxy_; }
+    QTableView* table() const { return table_; }
+    QListView* grid() const { return grid_; }
+    void showGrid(bool grid);
+    ImageDetailPanel* detailPanel() const { return detail_; }
+    QAction* degradeAction() const { return degradeAction_; }  // opens the lab on the current image
+    ScoreHistogram* histogram() const { return histogram_; }
+
+    void open(const QStringList& paths);
+    // Makes the image current in the list and the viewer, opening it first when it is not listed
+    // (research mode's "show me this failure case").
+    void showImage(const QString& path);
+    // Starts loading `path`, or, when empty, the model core's ModelLocator finds.
+    void loadModel(const QString& explicitPath);
+    // Nothing is loading, scanning, scoring or making visible thumbnails.
+    bool settled() const;
+    // Downloads the registry's first model into the models folder (from `url` when not empty),
+    // with progress in the model panel, then loads it.
+    void startModelDownload(const QString& url = {});
+    void showModelsDialog();
+
+    // Culling, on the selected images (or the current one).
+    void applyFlag(CullFlag flag);
+    void applyStars(int stars);
+    void selectBelow(double threshold);
+    void rejectBelow(double threshold);
+    ImageId currentId() const;  // 0 when none
+
+    // Filters the list to a score range and shows it on the histogram: what dragging across
+    // the histogram does (nullopt clears it). For the --score-range option.
+    void setScoreRange(std::optional<ScoreRange> range);
+    // Gives the viewer (image, score, pair bars) most of the window's width.
+    void enlargeViewer();
+    // Makes the first image in the list current, as the Home key does.
+    void goToFirst() { moveToEnd(false); }
+    // Selects these rows of the list (as shown) and opens the compare view on them; returns it,
+    // or nullptr when fewer than two rows exist.
+    CompareView* compareRows(const std::vector<int>& rows);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createCullingActions();
+    QAction* addShortcutAction(const QString& text, const QList<QKeySequence>& keys);
+    void createMenus();
+    void createToolBar();
+    void createCentralArea();
+    void createStatusBar();
+    void restoreSettings();
+
+    void chooseImages();
+    void chooseFolder();
+    void chooseModel();
+    void connectModelDownloads();
+    void updateRecentMenu();
+    void removeSelected();
+    void exportTable();                                   // File > Export Table...
+    void transferFlagged(CullFlag flag, TransferMode mode);  // File > Copy Picks To... / Move Rejects To...
+    void applySidecarSettings();                          // Cull > XMP Sidecars
+    void onModelStateChanged();
+    void onProgressChanged();
+    void onPolicyChosen(int index);
+    void onThumbnailFailed(ImageId id, const QString& message);
+
+    void moveCurrent(int delta);
+    void moveToEnd(bool last);
+    void toggleFullScreen();
+    void compareSelected();
+    void askSelectBelow();
+    void askRejectBelow();
+    void onCurrentChanged();
+    void refreshCurrentViews();
+    void refreshHistogram();
+    void sizePairColumns();
+
+    std::vector<ImageId> selectedIds() const;
+
+    ScoringSession* session_;
+    ThumbnailCache* thumbnails_;
+    ScoreFilterProxyModel* proxy_;
+    QTableView* table_ = nullptr;
+    QListView* grid_ = nullptr;
+    QStackedWidget* listStack_ = nullptr;
+    QSplitter* listViewerSplit_ = nullptr;
+    ModelStatusPanel* modelPanel_ = nullptr;
+    ProblemsDock* problems_ = nullptr;
+    QComboBox* policyCombo_ = nullptr;
+    QComboBox* flagFilterCombo_ = nullptr;
+    QComboBox* starsFilterCombo_ = nullptr;
+    FullScreenViewer* fullScreen_ = nullptr;
+    CompareView* compare_ = nullptr;
+    ImageDetailPanel* detail_ = nullptr;
+    ScoreHistogram* histogram_ = nullptr;
+    QTimer* histogramTimer_ = nullptr;
+    QList<QAction*> cullingActions_;  // also active in the full-screen viewer
+    QProgressBar* progressBar_ = nullptr;
+    QLabel* progressLabel_ = nullptr;
+    QLabel* modelLabel_ = nullptr;
+    QLabel* policyLabel_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
+    QString pendingImage_;  // showImage() waits for this path to be listed
+    bool selectPath(const QString& path);
+    QStringList searchedForModel_;
+    ModelDownloadController* downloads_;
+
+    QAction* openImagesAction_ = nullptr;
+    QAction* openFolderAction_ = nullptr;
+    QAction* openModelAction_ = nullptr;
+    QAction* modelsAction_ = nullptr;
+    QAction* recursiveAction_ = nullptr;
+    QAction* removeAction_ = nullptr;
+    QAction* cancelAction_ = nullptr;
+    QAction* resumeAction_ = nullptr;
+    QAction* quitAction_ = nullptr;
+    QAction* exportAction_ = nullptr;
+    QAction* copyPicksAction_ = nullptr;
+    QAction* moveRejectsAction_ = nullptr;
+    QAction* writeXmpAction_ = nullptr;
+    QAction* lightroomNamingAction_ = nullptr;
+    QAction* darktableNamingAction_ = nullptr;
+    QAction* fullScreenAction_ = nullptr;
+    QAction* compareAction_ = nullptr;
+    QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)
+    QAction* tableViewAction_ = nullptr;
+    QAction* gridViewAction_ = nullptr;
+    QAction* selectBelowAction_ = nullptr;
+    QAction* rejectBelowAction_ = nullptr;
+};
+
+}  // namespace qc::ui

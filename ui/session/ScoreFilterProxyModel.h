@@ -1,0 +1,53 @@
+// ScoreFilterProxyModel: what the table and the grid show of ScoreTableModel. It sorts on the
+// model's numeric SortRole and filters by a score range (dragged on the histogram), by cull flag
+// and by a minimum star rating. GUI thread only.
+#pragma once
+
+#include <QSortFilterProxyModel>
+
+#include <optional>
+
+#include "ui/session/ImageEntry.h"
+
+namespace qc::ui {
+
+enum class FlagFilter { All, Picked, Rejected, Unflagged, NotRejected };
+
+struct ScoreRange {
+    double low = 0, high = 1;  // inclusive
+};
+
+class ScoreFilterProxyModel : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit ScoreFilterProxyModel(QObject* parent = nullptr);
+
+    // Only scored images within the range pass; nullopt shows every image.
+    void setScoreRange(std::optional<ScoreRange> range);
+    std::optional<ScoreRange> scoreRange() const { return range_; }
+    void setFlagFilter(FlagFilter filter);
+    FlagFilter flagFilter() const { return flagFilter_; }
+    void setMinimumStars(int stars);
+    int minimumStars() const { return minimumStars_; }
+
+    bool isFiltering() const;
+    ImageId idAt(int proxyRow) const;
+
+Q_SIGNALS:
+    void filterChanged();
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
+
+private:
+    void refilter();
+
+    std::optional<ScoreRange> range_;
+    FlagFilter flagFilter_ = FlagFilter::All;
+    int minimumStars_ = 0;
+};
+
+bool flagPasses(FlagFilter filter, CullFlag flag);
+
+}  // namespace qc::ui

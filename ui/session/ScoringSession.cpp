@@ -1,0 +1,317 @@
+#include "ui/session/ScoringSession.h"
+
+#include <QHash>
+#include <QTimer>
+#include <QtDebug>
+
+#include <algorithm>
+
+#include "library/Catalog.h"
+#include "ui/session/ScoreTableModel.h"
+#include "ui/session/ScoringWorker.h"
+#include "engine/ScoringEngine.h"
+
+namespace qc::ui {
+
+ScoringSession::ScoringSession(QObject* parent)
+    : QObject(parent),
+      table_(new ScoreTableModel(this)),
+      worker_(new ScoringWorker(this)),
+      scanner_(new FolderScanner(this)),
+      loader_(new ModelLoader(this)),
+      batchTimer_(new QTimer(this)) {
+    clock_.start();
+    batchTimer_->setSingleShot(true);
+    connect(batchTimer_, &QTimer::timeout, this, &ScoringSession::applyPendingResults);
+    connect(worker_, &ScoringWorker::imageScored, this, &ScoringSession::onScored);
+    connect(worker_, &ScoringWorker::finished, this, &ScoringSession::onWorkerFinished);
+    connect(scanner_, &FolderScanner::scanned, this, &ScoringSession::onScanned);
+    connect(loader_, &ModelLoader::loaded, this, &ScoringSession::onModelLoaded);
+    connect(loader_, &ModelLoader::failed, this, &ScoringSession::onModelFailed);
+}
+
+// The worker (a child) cancels and joins its thread in its own destructor.
+ScoringSession::~ScoringSession() = default;
+
+void ScoringSession::open(const QStringList& paths, bool recursive) {
+    scanner_->scan(paths, recursive);
+}
+
+void ScoringSession::onScanned(const ScannedImages& scanned) {
+    if (!scanned.problems.empty()) Q_EMIT problemsFound(scanned.problems);
+    addEntries(scanned.entries);
+    if (!scoring_ && settled()) Q_EMIT scoringFinished();
+}
+
+std::vector<ImageId> ScoringSession::addEntries(std::vector<ImageEntry> entries) {
+    for (ImageEntry& e : entries) e.state = model_ ? ScoreState::Waiting : ScoreState::NoModel;
+    const int count = int(entries.size());
+    std::vector<ImageId> ids = table_->addImages(std::move(entries));
+    if (catalog_) {
+        for (ImageId id : ids) {
+            const ImageEntry* e = table_->entry(id);
+            const auto known = e ? catalogIdIfUnchanged(e->path) : std::nullopt;
+            if (!known) continue;
+            const qc::CatalogDecision d = catalog_->decision(*known);
+            if (d.flag != qc::CatalogFlag::None) table_->setFlag(id, CullFlag(int(d.flag)));
+            if (d.stars != 0) table_->setStars(id, d.stars);
+        }
+    }
+    if (model_) queue(ids);
+    Q_EMIT imagesAdded(count);
+    return ids;
+}
+
+void ScoringSession::remove(const std::vector<ImageId>& ids) {
+    progress_.remove(worker_->forget(ids));
+    table_->removeImages(ids);
+    Q_EMIT progressChanged();
+}
+
+void ScoringSession::loadModel(const QString& path) {
+    modelState_ = ModelState::Loading;
+    modelPath_ = path;
+    modelError_.clear();
+    Q_EMIT modelStateChanged();
+    loader_->load(path);
+}
+
+void ScoringSession::onModelLoaded(std::shared_ptr<const qc::QualiClipModel> model, const QString& path) {
+    setModel(std::move(model), path);
+}
+
+void ScoringSession::onModelFailed(const QString& path, const QString& message) {
+    modelPath_ = path;
+    modelError_ = message;
+    // A model that was working stays in use; the message says the new one failed.
+    modelState_ = model_ ? ModelState::Ready : ModelState::Failed;
+    if (model_) modelPath_ = QString::fromStdString(model_->info().path);
+    Q_EMIT modelStateChanged();
+    if (!model_ && settled()) Q_EMIT scoringFinished();
+}
+
+void ScoringSession::setModel(std::shared_ptr<const qc::QualiClipModel> model, const QString& path) {
+    model_ = std::move(model);
+    modelPath_ = path;
+    modelError_.clear();
+    modelState_ = ModelState::Ready;
+    table_->setPairs(model_->info().pairs);
+    Q_EMIT modelStateChanged();
+    restartScoring();
+}
+
+void ScoringSession::setPolicy(const qc::ResizePolicy& policy) {
+    if (policy == policy_) return;
+    policy_ = policy;
+    if (model_) restartScoring();
+}
+
+void ScoringSession::setComputeThreads(int threads) { worker_->setComputeThreads(threads); }
+
+void ScoringSession::restartScoring() {
+    qc::ScoringOptions options;
+    options.resize = policy_;
+    generation_ = worker_->setEngine(model_, options);
+    pending_.clear();
+    batchTimer_->stop();
+    progress_.reset();
+    table_->clearScores(ScoreState::Waiting);
+    queue(table_->allIds());
+    if (table_->count() == 0) setScoring(false);
+}
+
+void ScoringSession::queue(const std::vector<ImageId>& ids) {
+    if (ids.empty()) return;
+    std::vector<ScoringJob> jobs;
+    jobs.reserve(ids.size());
+    std::vector<std::pair<ImageId, qc::ImageResult>> cached;
+    const std::string policy = policy_.toString();
+    for (ImageId id : ids) {
+        const ImageEntry* e = table_->entry(id);
+        if (!e) continue;
+        // A file the catalog knows unchanged, with a score of this model and policy: no job.
+        if (const auto known = model_ ? catalogIdIfUnchanged(e->path) : std::nullopt) {
+            if (auto hit = catalog_->score(*known, model_->info().sha256, policy)) {
+                qc::ImageResult r;
+                r.path = e->path.toStdString();
+                r.width = hit->width;
+                r.height = hit->height;
+                r.inputWidth = hit->inputWidth;
+                r.inputHeight = hit->inputHeight;
+                r.resize = policy;
+                r.modelSha256 = model_->info().sha256;
+                r.score = hit->score;
+                r.pairProbabilities = std::move(hit->pairProbabilities);
+                r.embedding = std::move(hit->embedding);
+                r.cached = true;
+                cached.emplace_back(id, std::move(r));
+                continue;
+            }
+        }
+        jobs.push_back({id, e->path});
+    }
+    if (!cached.empty()) {
+        table_->applyResults(cached);
+        Q_EMIT progressChanged();
+    }
+    if (jobs.empty()) return;
+    progress_.add(int(jobs.size()), now());
+    worker_->enqueue(jobs);
+    setScoring(true);
+}
+
+void ScoringSession::onScored(const ScoredImage& scored) {
+    // A result of an older model or policy would mix two scales in one column.
+    if (scored.generation != generation_) return;
+    progress_.recordDone(now());
+    pending_.push_back(scored);
+    if (batchTimer_->isActive()) return;
+    const qint64 since = sinceBatch_.isValid() ? sinceBatch_.elapsed() : kResultBatchMs;
+    batchTimer_->start(int(std::max<qint64>(0, kResultBatchMs - since)));
+}
+
+void ScoringSession::applyPendingResults() {
+    batchTimer_->stop();
+    sinceBatch_.start();
+    if (pending_.empty()) return;
+    std::vector<std::pair<ImageId, qc::ImageResult>> results;
+    std::vector<OpenProblem> problems;
+    results.reserve(pending_.size());
+    for (ScoredImage& scored : pending_) {
+        // A row removed meanwhile: its result is dropped.
+        if (table_->rowOf(scored.id) < 0) continue;
+        if (!scored.result.ok())
+            problems.push_back({QString::fromStdString(scored.result.path), QString::fromStdString(scored.result.error)});
+        results.emplace_back(scored.id, std::move(scored.result));
+    }
+    pending_.clear();
+    if (catalog_) {
+        for (const auto& [id, result] : results) {
+            if (!result.ok() || result.cached) continue;
+            try {
+                catalog_->storeScore(catalog_->resolve(result.path).id, result);
+            } catch (const std::exception& e) {
+                qWarning("catalog: %s", e.what());
+            }
+        }
+    }
+    table_->applyResults(results);
+    if (!problems.empty()) Q_EMIT problemsFound(problems);
+    Q_EMIT progressChanged();
+}
+
+void ScoringSession::onWorkerFinished(quint64 jobsSeen) {
+    applyPendingResults();  // every result of the run is in the table before it counts as finished
+    if (jobsSeen == worker_->enqueuedCount()) setScoring(false);
+}
+
+void ScoringSession::cancel() {
+    if (!model_) return;
+    progress_.remove(worker_->cancel());
+    applyPendingResults();  // images already scored keep their scores
+    table_->setWaitingState(ScoreState::Cancelled);
+    setScoring(false);
+}
+
+void ScoringSession::scoreUnscored() {
+    if (!model_ || scoring_) return;
+    std::vector<ImageId> ids;
+    for (int row = 0; row < table_->count(); ++row)
+        if (table_->entryAt(row).state == ScoreState::Cancelled) ids.push_back(table_->entryAt(row).id);
+    table_->setState(ids, ScoreState::Waiting);
+    queue(ids);
+}
+
+void ScoringSession::setScoring(bool scoring) {
+    const bool finished = scoring_ && !scoring;
+    scoring_ = scoring;
+    Q_EMIT progressChanged();
+    if (finished) Q_EMIT scoringFinished();
+}
+
+std::optional<qint64> ScoringSession::catalogIdIfUnchanged(const QString& path) const {
+    if (!catalog_) return std::nullopt;
+    try {
+        const std::string p = path.toStdString();
+        const auto stamp = qc::statFile(p);
+        if (!stamp) return std::nullopt;
+        if (auto id = catalog_->findUnchanged(p, *stamp)) return qint64(*id);
+    } catch (const std::exception& e) {
+        qWarning("catalog: %s", e.what());
+    }
+    return std::nullopt;
+}
+
+void ScoringSession::setFlag(ImageId id, CullFlag flag) {
+    if (!table_->setFlag(id, flag)) return;
+    saveDecision(id);
+    writeSidecar(id);
+}
+
+void ScoringSession::setStars(ImageId id, int stars) {
+    if (!table_->setStars(id, stars)) return;
+    saveDecision(id);
+    writeSidecar(id);
+}
+
+void ScoringSession::writeSidecar(ImageId id) {
+    const ImageEntry* e = table_->entry(id);
+    if (!sidecarNaming_ || !e) return;
+    qc::SidecarFields fields;
+    fields.rating = e->flag == CullFlag::Reject ? -1 : e->stars;  // Lightroom's reject
+    if (e->hasScore()) {
+        fields.score = e->score;
+        fields.modelSha256 = e->modelSha256.toStdString();
+        fields.resizePolicy = e->policy.toStdString();
+    }
+    try {
+        qc::writeSidecar(e->path.toStdString(), *sidecarNaming_, fields);
+    } catch (const std::exception& ex) {
+        Q_EMIT problemsFound({{e->path, QStringLiteral("XMP sidecar not written: %1").arg(QString::fromUtf8(ex.what()))}});
+    }
+}
+
+void ScoringSession::saveDecision(ImageId id) {
+    const ImageEntry* e = table_->entry(id);
+    if (!catalog_ || !e) return;
+    try {
+        const int64_t imageId = catalog_->resolve(e->path.toStdString()).id;
+        qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
+        d.flag = qc::CatalogFlag(int(e->flag));
+        d.stars = e->stars;
+        catalog_->setDecision(imageId, d);
+    } catch (const std::exception& ex) {
+        qWarning("catalog: %s", ex.what());
+    }
+}
+
+TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& folder, TransferMode mode) {
+    QStringList paths;
+    QHash<QString, ImageId> idByPath;
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        if (e.flag != flag) continue;
+        paths << e.path;
+        idByPath.insert(e.path, e.id);
+    }
+    TransferReport report = transferFiles(paths, folder, mode);
+    if (mode == TransferMode::Move) {
+        for (const auto& [from, to] : report.done) {
+            table_->setPath(idByPath.value(from), to);
+            if (!catalog_) continue;
+            try {
+                catalog_->resolve(to.toStdString());  // the fingerprint finds the moved image
+            } catch (const std::exception& e) {
+                report.skipped.push_back({to, QStringLiteral("catalog: %1").arg(QString::fromUtf8(e.what()))});
+            }
+        }
+    }
+    if (!report.skipped.empty()) Q_EMIT problemsFound(report.skipped);
+    return report;
+}
+
+bool ScoringSession::settled() const {
+    return !scoring_ && pending_.empty() && !scanner_->scanning() && !loader_->loading();
+}
+
+}  // namespace qc::ui

@@ -1,0 +1,146 @@
+// ScoringSession: the inspector's state apart from its widgets. It owns the opened images
+// (ScoreTableModel), the model in use, the resize policy and the ScoringWorker, and keeps them
+// consistent: new images are queued for scoring, results land in their rows by id (late ones
+// for removed rows or for an older model/policy are dropped), and a change of model or policy
+// clears every score and rescores, so one column never mixes scores of two policies.
+//
+// Results reach the table in batches, at most every kResultBatchMs (the first one after a pause
+// at once): a table sorted by score re-sorts, and the views repaint, a few times a second
+// instead of for every image, which keeps the window responsive at hundreds of images a second.
+//
+// With a catalog (setCatalog; the program opens the default one, tests their own or none), rows
+// whose file is unchanged get their cached score and decisions at once and are not queued; new
+// scores are stored as they reach the table, and flags and stars are committed as they are set.
+//
+// GUI thread only.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "ui/session/FileTransfer.h"
+#include "ui/session/FolderScanner.h"
+#include "ui/session/ImageEntry.h"
+#include "ui/session/ModelLoader.h"
+#include "images/ResizePolicy.h"
+#include "ui/session/ScoringProgress.h"
+#include "library/XmpSidecar.h"
+
+class QTimer;
+
+namespace qc {
+class Catalog;
+class QualiClipModel;
+}
+
+namespace qc::ui {
+
+class ScoreTableModel;
+class ScoringWorker;
+struct ScoredImage;
+
+enum class ModelState { None, Loading, Ready, Failed };
+
+class ScoringSession : public QObject {
+    Q_OBJECT
+public:
+    explicit ScoringSession(QObject* parent = nullptr);
+    ~ScoringSession() override;
+
+    ScoreTableModel* table() const { return table_; }
+
+    // Lists files and folders (scanned off the GUI thread) and queues them.
+    void open(const QStringList& paths, bool recursive);
+    // Adds already scanned entries at once and queues them (tests, and open()'s second half).
+    std::vector<ImageId> addEntries(std::vector<ImageEntry> entries);
+    void remove(const std::vector<ImageId>& ids);
+
+    void loadModel(const QString& path);  // off the GUI thread
+    void setModel(std::shared_ptr<const qc::QualiClipModel> model, const QString& path);
+    // The model named by the user cannot be used; the message names the file and the reason.
+    void setModelError(const QString& path, const QString& message) { onModelFailed(path, message); }
+    ModelState modelState() const { return modelState_; }
+    QString modelPath() const { return modelPath_; }
+    QString modelError() const { return modelError_; }
+    bool hasModel() const { return model_ != nullptr; }
+    std::shared_ptr<const qc::QualiClipModel> model() const { return model_; }
+
+    void setPolicy(const qc::ResizePolicy& policy);
+    qc::ResizePolicy policy() const { return policy_; }
+    void setComputeThreads(int threads);
+
+    void setCatalog(std::shared_ptr<qc::Catalog> catalog) { catalog_ = std::move(catalog); }
+    qc::Catalog* catalog() const { return catalog_.get(); }
+    // With a naming (nullopt: off), every flag or star change also writes the image's XMP
+    // sidecar (rating, reject as -1, score, model, policy); a failure is reported as a problem.
+    void setSidecarWriting(std::optional<qc::SidecarNaming> naming) { sidecarNaming_ = naming; }
+    std::optional<qc::SidecarNaming> sidecarWriting() const { return sidecarNaming_; }
+    std::shared_ptr<qc::Catalog> sharedCatalog() const { return catalog_; }  // for other windows' threads
+    // Culling marks: set in the table and saved to the catalog before returning.
+    void setFlag(ImageId id, CullFlag flag);
+    void setStars(ImageId id, int stars);
+
+    // Copies or moves every image flagged `flag` (with its sidecars) into folder; moved rows
+    // and their catalog entries follow the files, keeping scores and decisions. Skipped files
+    // are reported as problems. No dialog: the window asks before a move.
+    TransferReport transferFlagged(CullFlag flag, const QString& folder, TransferMode mode);
+
+    void cancel();
+    void scoreUnscored();  // after a cancel: queue what is still without a score
+
+    bool scoring() const { return scoring_; }
+    bool scanning() const { return scanner_->scanning(); }
+    // Nothing running: no scan, no model load, no image waiting for the worker.
+    bool settled() const;
+    const ScoringProgress& progress() const { return progress_; }
+
+    static constexpr int kResultBatchMs = 100;
+
+Q_SIGNALS:
+    void modelStateChanged();
+    void problemsFound(const std::vector<qc::ui::OpenProblem>& problems);
+    void imagesAdded(int count);
+    void progressChanged();
+    void scoringFinished();
+
+private:
+    void onScanned(const ScannedImages& scanned);
+    void onScored(const ScoredImage& scored);
+    void applyPendingResults();
+    void onWorkerFinished(quint64 jobsSeen);
+    void onModelLoaded(std::shared_ptr<const qc::QualiClipModel> model, const QString& path);
+    void onModelFailed(const QString& path, const QString& message);
+    void restartScoring();
+    void queue(const std::vector<ImageId>& ids);
+    void setScoring(bool scoring);
+    std::optional<qint64> catalogIdIfUnchanged(const QString& path) const;
+    void saveDecision(ImageId id);
+    void writeSidecar(ImageId id);
+    double now() const { return clock_.elapsed() / 1000.0; }
+
+    ScoreTableModel* table_;
+    ScoringWorker* worker_;
+    FolderScanner* scanner_;
+    ModelLoader* loader_;
+    std::shared_ptr<const qc::QualiClipModel> model_;
+    std::shared_ptr<qc::Catalog> catalog_;
+    std::optional<qc::SidecarNaming> sidecarNaming_;
+    QString modelPath_, modelError_;
+    ModelState modelState_ = ModelState::None;
+    qc::ResizePolicy policy_ = qc::ResizePolicy::longSide(1024);
+    quint64 generation_ = 0;  // the worker's, for the model and policy in force
+    bool scoring_ = false;
+    ScoringProgress progress_;
+    QElapsedTimer clock_;
+    std::vector<ScoredImage> pending_;  // results not yet in the table
+    QTimer* batchTimer_;
+    QElapsedTimer sinceBatch_;
+};
+
+}  // namespace qc::ui
