@@ -35,3 +35,35 @@ const std::atomic<bool>& watchInterrupts() {
 }
 
 }  // namespace qc::cli
+
+namespace qc::cli {
+
+void addDeviceOptions(QCommandLineParser& parser) {
+    parser.addOptions({
+        {"device", "Where the network runs: auto (a CUDA GPU when this LibTorch has CUDA and one is present, "
+                   "else the CPU; default), cpu, cuda or cuda:N.", "DEVICE", "auto"},
+        {"precision", "float32 (the reference's numbers, default), or on CUDA only tf32, float16 or bfloat16 "
+                      "(faster, other numbers; recorded in every row and the catalog key).", "PRECISION",
+         "float32"},
+        {"batch", "Images of one size per network pass (default 0: 8 on a GPU, 1 on the CPU).", "N", "0"},
+    });
+}
+
+std::string parseDeviceOptions(const QCommandLineParser& parser, ModelOptions& options, int& batch) {
+    const std::string precision = parser.value("precision").toStdString();
+    const auto parsed = parsePrecision(precision);
+    if (!parsed) return "invalid --precision '" + precision + "' (float32, tf32, float16 or bfloat16)";
+    bool ok = false;
+    batch = parser.value("batch").toInt(&ok);
+    if (!ok || batch < 0 || batch > 256) return "invalid --batch '" + parser.value("batch").toStdString() + "' (0 to 256)";
+    try {
+        options.device = resolveDevice(parser.value("device").toStdString());
+        options.precision = *parsed;
+        checkPrecision(options.device, options.precision);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return {};
+}
+
+}  // namespace qc::cli

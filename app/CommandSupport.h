@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "engine/ComputeDevice.h"
+
 namespace qc::cli {
 
 // 0 success, 1 some images (or the operation) failed, 2 usage or model error, 130 interrupted.
@@ -22,6 +24,12 @@ int usageError(const std::string& command, const std::string& message, const std
 // printed: 0; a parse error reported: 2), or nullopt to go on.
 std::optional<int> parseCommandLine(QCommandLineParser& parser, const QStringList& arguments,
                                     const std::string& command, const std::string& hint = {});
+
+// --device, --precision and --batch, for every command that runs the network.
+void addDeviceOptions(QCommandLineParser& parser);
+// The model options they ask for, or the problem (an unknown value, CUDA on a CPU-only LibTorch)
+// in one sentence. `batch` is ScoringOptions::batch.
+std::string parseDeviceOptions(const QCommandLineParser& parser, ModelOptions& options, int& batch);
 
 // From now on SIGINT and SIGTERM set the flag instead of killing the program, so a run stops
 // between images and never leaves a half-written row.

@@ -28,6 +28,7 @@ struct CorrelateArguments {
     std::string catalogPath;  // empty with --no-catalog
     MosColumns columns;
     ScoringOptions scoring;
+    ModelOptions modelOptions;  // device, precision
     AgreementOptions statistics;
     int threads = 0;
 };
@@ -67,6 +68,7 @@ void addOptions(QCommandLineParser& parser) {
          "PATH"},
         {"no-catalog", "Neither read nor write a catalog: score every image."},
     });
+    addDeviceOptions(parser);
 }
 
 std::string parseArguments(const QCommandLineParser& parser, CorrelateArguments& a) {
@@ -109,7 +111,7 @@ std::string parseArguments(const QCommandLineParser& parser, CorrelateArguments&
     a.threads = parser.value("threads").toInt(&ok);
     if (!ok || a.threads < 0 || a.threads > 1024)
         return "invalid --threads '" + parser.value("threads").toStdString() + "'";
-    return {};
+    return parseDeviceOptions(parser, a.modelOptions, a.scoring.batch);
 }
 
 void printEstimate(const char* label, const EstimateWithInterval& e, bool intervals) {
@@ -171,7 +173,7 @@ int runCorrelateCommand(const QStringList& arguments) {
     std::unique_ptr<ScoringEngine> engine;
     try {
         engine =
-            std::make_unique<ScoringEngine>(QualiClipModel::load(*location.path), args.scoring);
+            std::make_unique<ScoringEngine>(QualiClipModel::load(*location.path, args.modelOptions), args.scoring);
     } catch (const std::exception& e) {
         std::cerr << "qualiclip correlate: " << e.what() << "\n";
         return kExitUsage;

@@ -30,6 +30,7 @@ int usageError(const std::string& message) { return qc::cli::usageError("score",
 
 struct ScoreArguments {
     std::string modelPath;
+    ModelOptions modelOptions;  // device, precision
     ScoringOptions scoring;
     OutputFormat format = OutputFormat::Jsonl;
     std::string outputPath;  // empty: standard output
@@ -67,6 +68,7 @@ void addOptions(QCommandLineParser& parser) {
                     "their rows say \"cached\": true. New scores are stored.", "PATH"},
         {"no-catalog", "Neither read nor write a catalog."},
     });
+    addDeviceOptions(parser);
     parser.addPositionalArgument("PATH", "Images or folders.", "PATH...");
 }
 
@@ -108,7 +110,7 @@ std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) 
         a.catalogPath = parser.isSet("catalog") ? parser.value("catalog").toStdString() : Catalog::defaultPath();
     for (const QString& p : parser.positionalArguments()) a.inputs.push_back(p.toStdString());
     if (a.inputs.empty()) return "no images or folders given";
-    return {};
+    return parseDeviceOptions(parser, a.modelOptions, a.scoring.batch);
 }
 
 // Progress line on stderr, only when a person is watching a terminal.
@@ -134,7 +136,8 @@ private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-std::shared_ptr<const QualiClipModel> loadModel(const std::string& explicitPath, std::string& error) {
+std::shared_ptr<const QualiClipModel> loadModel(const std::string& explicitPath, const ModelOptions& options,
+                                                std::string& error) {
     const ModelLocation location = locateModel(explicitPath);
     if (!location.path) {
         error = explicitPath.empty() ? missingModelMessage(location)
@@ -142,7 +145,7 @@ std::shared_ptr<const QualiClipModel> loadModel(const std::string& explicitPath,
         return nullptr;
     }
     try {
-        return QualiClipModel::load(*location.path);
+        return QualiClipModel::load(*location.path, options);
     } catch (const std::exception& e) {
         error = e.what();
         return nullptr;
@@ -196,7 +199,7 @@ int runScoreCommand(const QStringList& arguments) {
 
     setComputeThreads(args.threads);
     std::string modelError;
-    auto model = loadModel(args.modelPath, modelError);
+    auto model = loadModel(args.modelPath, args.modelOptions, modelError);
     if (!model) {
         std::cerr << "qualiclip score: " << modelError << "\n";
         return kExitUsage;

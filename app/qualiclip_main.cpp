@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "engine/ComputeDevice.h"
 #include "engine/ComputeEnvironment.h"
 #include "CorrelateCommand.h"
 #include "CullCommand.h"
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
         return command.isEmpty() ? 2 : 0;
     }
     if (command == "-v" || command == "--version") {
-        std::cout << "qualiclip " << QCI_VERSION << "\n";
+        std::cout << "qualiclip " << QCI_VERSION << "\n"
+                  << "device: " << qc::deviceSummary(qc::resolveDevice("auto")) << " (--device auto)\n";
         return 0;
     }
     QStringList rest = args.mid(1);  // the subcommand name stands where the program name was

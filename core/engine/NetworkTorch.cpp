@@ -5,6 +5,9 @@
 // - BatchNorm (eval mode) is folded into the preceding convolution's weights and bias.
 // - 1x1 convolutions run as one matrix product on the [C, H*W] view (OpenBLAS), 3x3 ones through
 //   at::conv2d (oneDNN); the residual add and bias go into the product in place.
+// - On a CUDA device (engine/ComputeDevice.h) the same operations run there: weights are moved
+//   once at load, images travel as 8-bit and are normalised on the device, results come back to
+//   the CPU as plain vectors. float32 keeps TF32 off so the numbers stay the reference's.
 // - The global score needs attention-pool output 0 only, and the other tokens enter it only through
 //   dot products with that one query and a weighted sum, so keys and values are never projected.
 #include <ATen/ATen.h>
@@ -111,16 +114,16 @@ LayerStats statsOf(const std::string& name, const at::Tensor& batch) {
     s.mean = d.mean().item<double>();
     s.stdUnbiased = d.std().item<double>();
     s.absMax = d.abs().max().item<double>();
-    at::Tensor cm = d.mean({1, 2}).contiguous();
+    at::Tensor cm = d.mean({1, 2}).to(at::kCPU).contiguous();
     s.channelMeans.assign(cm.data_ptr<double>(), cm.data_ptr<double>() + cm.numel());
-    at::Tensor row = d[0][0].slice(0, 0, std::min<int64_t>(16, d.size(2))).contiguous();
+    at::Tensor row = d[0][0].slice(0, 0, std::min<int64_t>(16, d.size(2))).to(at::kCPU).contiguous();
     s.firstRowChannel0.assign(row.data_ptr<double>(), row.data_ptr<double>() + row.numel());
     return s;
 }
 
 template <typename T>
 std::vector<T> toVector(const at::Tensor& t) {
-    at::Tensor c = t.contiguous();
+    at::Tensor c = t.to(at::kCPU).contiguous();
     return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
 }
 
@@ -132,11 +135,29 @@ void throwIfCancelled(const ForwardOptions& options) {
 struct PoolWeights {
     at::Tensor qWeight, qBias, kWeight, kBias, vWeight, vBias, cWeight, cBias;
 
-    PoolWeights to(at::ScalarType type) const {
-        return {qWeight.to(type), qBias.to(type), kWeight.to(type), kBias.to(type),
-                vWeight.to(type), vBias.to(type), cWeight.to(type), cBias.to(type)};
+    PoolWeights to(at::ScalarType type) const { return to(at::TensorOptions().dtype(type)); }
+    PoolWeights to(const at::TensorOptions& o) const {
+        return {qWeight.to(o), qBias.to(o), kWeight.to(o), kBias.to(o), vWeight.to(o), vBias.to(o), cWeight.to(o),
+                cBias.to(o)};
     }
 };
+
+FoldedConv onDevice(const FoldedConv& c, const at::TensorOptions& o) {
+    return {c.weight.to(o).contiguous(), c.bias.to(o).contiguous(), c.kernel};
+}
+
+at::Device torchDevice(const ComputeDevice& d) {
+    return d.isCuda() ? at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(d.index)) : at::Device(at::kCPU);
+}
+
+// The convolutional trunk's type: the head always runs in float32 (or float64 for Grad-CAM).
+at::ScalarType trunkType(Precision p) {
+    switch (p) {
+        case Precision::Float16: return at::kHalf;
+        case Precision::BFloat16: return at::kBFloat16;
+        default: return at::kFloat;
+    }
+}
 
 }  // namespace
 
@@ -146,8 +167,11 @@ struct QualiClipModel::Impl {
     std::vector<std::vector<Bottleneck>> stages;
     PoolWeights pool;
     at::Tensor prompts;  // [2P, D]
+    at::Device device = at::kCPU;
+    at::ScalarType trunk = at::kFloat;
 
     void loadWeights(const Checkpoint& ck);
+    void moveToDevice();
     at::Tensor preprocess(const cv::Mat& rgb) const;
     at::Tensor encode(at::Tensor x, NetworkOutput& out, const ForwardOptions& options) const;
     at::Tensor bottleneck(const Bottleneck& b, at::Tensor x) const;
@@ -196,14 +220,30 @@ void QualiClipModel::Impl::loadWeights(const Checkpoint& ck) {
     prompts = toTensor(tensorAt(ck, kPromptsKey));
 }
 
+// Folded on the CPU in float64 (loadWeights), then moved once; a no-op for the CPU in float32.
+void QualiClipModel::Impl::moveToDevice() {
+    const at::TensorOptions trunkOptions = at::TensorOptions().device(device).dtype(trunk);
+    for (FoldedConv* c : {&stem1, &stem2, &stem3}) *c = onDevice(*c, trunkOptions);
+    for (auto& blocks : stages)
+        for (Bottleneck& b : blocks) {
+            for (FoldedConv* c : {&b.conv1, &b.conv2, &b.conv3}) *c = onDevice(*c, trunkOptions);
+            if (b.hasDownsample) b.downsample = onDevice(b.downsample, trunkOptions);
+        }
+    const at::TensorOptions headOptions = at::TensorOptions().device(device).dtype(at::kFloat);
+    pool = pool.to(headOptions);
+    prompts = prompts.to(headOptions);
+}
+
 // torchvision ToTensor + Normalize: x = (v / 255 - mean) / std, in float32 as the reference.
+// The pixels travel to the device as 8-bit (a quarter of the bytes) and are normalised there.
 at::Tensor QualiClipModel::Impl::preprocess(const cv::Mat& rgb) const {
     at::Tensor hwc = at::from_blob(rgb.data, {rgb.rows, rgb.cols, 3},
                                    {static_cast<int64_t>(rgb.step[0]), 3, 1}, at::kByte);
-    at::Tensor x = hwc.permute({2, 0, 1}).to(at::kFloat).div_(255.0f);
-    at::Tensor mean = at::tensor({kMean[0], kMean[1], kMean[2]}).view({3, 1, 1});
-    at::Tensor stdev = at::tensor({kStd[0], kStd[1], kStd[2]}).view({3, 1, 1});
-    return x.sub_(mean).div_(stdev).contiguous().unsqueeze(0);  // [1, 3, H, W]
+    at::Tensor x = hwc.to(device).permute({2, 0, 1}).to(at::kFloat).div_(255.0f);
+    const at::TensorOptions options = at::TensorOptions().device(device).dtype(at::kFloat);
+    at::Tensor mean = at::tensor({kMean[0], kMean[1], kMean[2]}, options).view({3, 1, 1});
+    at::Tensor stdev = at::tensor({kStd[0], kStd[1], kStd[2]}, options).view({3, 1, 1});
+    return x.sub_(mean).div_(stdev).contiguous().unsqueeze(0).to(trunk);  // [1, 3, H, W]
 }
 
 at::Tensor QualiClipModel::Impl::bottleneck(const Bottleneck& b, at::Tensor x) const {
@@ -234,7 +274,7 @@ at::Tensor QualiClipModel::Impl::encode(at::Tensor x, NetworkOutput& out,
         if (options.collectLayerStats)
             out.layerStats.push_back(statsOf("layer" + std::to_string(s + 1), x));
     }
-    return x;  // [N, C, h, w]
+    return x.to(at::kFloat);  // [N, C, h, w]; the head runs in float32 whatever the trunk's type
 }
 
 // Attention-pool output 0 (the image embedding) from query 0 alone. With t0 the mean token:
@@ -322,12 +362,21 @@ QualiClipModel::~QualiClipModel() = default;
 
 const ModelInfo& QualiClipModel::info() const { return impl_->info; }
 
-std::shared_ptr<const QualiClipModel> QualiClipModel::load(const std::string& path) {
-    return fromCheckpoint(readCheckpoint(path));
+std::shared_ptr<const QualiClipModel> QualiClipModel::load(const std::string& path, const ModelOptions& options) {
+    checkPrecision(options.device, options.precision);  // before seconds of reading
+    return fromCheckpoint(readCheckpoint(path), options);
 }
 
-std::shared_ptr<const QualiClipModel> QualiClipModel::fromCheckpoint(const Checkpoint& checkpoint) {
+std::shared_ptr<const QualiClipModel> QualiClipModel::fromCheckpoint(const Checkpoint& checkpoint,
+                                                                    const ModelOptions& options) {
+    checkPrecision(options.device, options.precision);
+    if (options.device.isCuda() && options.device.index >= cudaDeviceCount())
+        throw QualiClipError("device " + options.device.toString() + " is not available");
     auto impl = std::make_unique<Impl>();
+    impl->info.device = options.device;
+    impl->info.precision = options.precision;
+    impl->device = torchDevice(options.device);
+    impl->trunk = trunkType(options.precision);
     impl->info.path = checkpoint.path;
     impl->info.sha256 = checkpoint.sha256;
     impl->info.spec = inferModelSpec(checkpoint);
@@ -335,6 +384,13 @@ std::shared_ptr<const QualiClipModel> QualiClipModel::fromCheckpoint(const Check
     impl->info.pairs = promptPairsFor(impl->info.spec.pairCount);
     // Plain tensors, not inference tensors: Grad-CAM uses the head's weights under autograd.
     impl->loadWeights(checkpoint);
+    impl->moveToDevice();
+    if (options.device.isCuda()) {
+        // Process-wide switches: TF32 only when asked for, so float32 gives the reference's numbers.
+        const bool tf32 = options.precision == Precision::TF32;
+        at::globalContext().setAllowTF32CuBLAS(tf32);
+        at::globalContext().setAllowTF32CuDNN(tf32);
+    }
     return std::shared_ptr<const QualiClipModel>(new QualiClipModel(std::move(impl)));
 }
 
@@ -436,7 +492,8 @@ FeatureGradient QualiClipModel::featureGradient(const cv::Mat& rgb, int pair,
 double QualiClipModel::headTarget(const std::vector<double>& features, int channels, int mapHeight,
                                   int mapWidth, int pair) const {
     at::NoGradGuard noGrad;
-    at::Tensor a = at::from_blob(const_cast<double*>(features.data()), {channels, mapHeight, mapWidth}, at::kDouble);
+    at::Tensor a = at::from_blob(const_cast<double*>(features.data()), {channels, mapHeight, mapWidth}, at::kDouble)
+                       .to(impl_->device);
     return Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), a, pair).item<double>();
 }
 

@@ -4,8 +4,9 @@
 // the global score uses only the attention pool's first query, so memory stays linear in the
 // number of positions, and dense per-position maps process queries in bounded chunks.
 //
-// Get one with QualiClipModel::load(path). A loaded model is immutable: run() may be called
-// from several threads at once. LibTorch stays behind this header.
+// Get one with QualiClipModel::load(path[, ModelOptions]): the weights are folded and moved to
+// the chosen device (engine/ComputeDevice.h) once. A loaded model is immutable: run() may be
+// called from several threads at once. LibTorch stays behind this header.
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "engine/Checkpoint.h"
+#include "engine/ComputeDevice.h"
 #include "engine/ModelSpec.h"
 #include "engine/Prompts.h"
 
@@ -27,6 +29,8 @@ struct ModelInfo {
     std::string sha256;  // of the checkpoint file
     ModelSpec spec;
     std::vector<PromptPair> pairs;
+    ComputeDevice device;  // where the weights live and the network runs
+    Precision precision = Precision::Float32;
 };
 
 // Summary statistics of one feature map, as the conformance oracle records them.
@@ -73,9 +77,11 @@ struct FeatureGradient {
 class QualiClipModel {
 public:
     // Reads, validates and prepares a checkpoint. Throws CheckpointError naming the problem.
-    static std::shared_ptr<const QualiClipModel> load(const std::string& path);
+    // Also throws QualiClipError when the device or precision cannot be used.
+    static std::shared_ptr<const QualiClipModel> load(const std::string& path, const ModelOptions& options = {});
     // Same from an in-memory checkpoint (tests, benchmarks with random weights).
-    static std::shared_ptr<const QualiClipModel> fromCheckpoint(const Checkpoint& checkpoint);
+    static std::shared_ptr<const QualiClipModel> fromCheckpoint(const Checkpoint& checkpoint,
+                                                                const ModelOptions& options = {});
 
     ~QualiClipModel();
     QualiClipModel(const QualiClipModel&) = delete;

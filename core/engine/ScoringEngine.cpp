@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <future>
 
 #include <opencv2/imgproc.hpp>
@@ -36,8 +37,18 @@ void takeNetworkOutput(NetworkOutput&& out, ImageResult& r) {
 
 }  // namespace
 
+std::string scoreVariant(const std::string& resize, Precision precision) {
+    return precision == Precision::Float32 ? resize : resize + "+" + precisionName(precision);
+}
+
 ScoringEngine::ScoringEngine(std::shared_ptr<const QualiClipModel> model, ScoringOptions options)
     : model_(std::move(model)), options_(options) {}
+
+int ScoringEngine::effectiveBatch() const {
+    if (options_.map) return 1;  // maps run further network passes per image
+    if (options_.batch > 0) return options_.batch;
+    return model_->info().device.isCuda() ? 8 : 1;
+}
 
 PreparedImage ScoringEngine::prepare(const std::string& path) const {
     const auto started = std::chrono::steady_clock::now();
@@ -67,15 +78,23 @@ PreparedImage ScoringEngine::prepare(const std::string& path) const {
     return prepared;
 }
 
-ImageResult ScoringEngine::score(const PreparedImage& image, const std::atomic<bool>* cancel) const {
+// Everything a result says before the network has run.
+ImageResult ScoringEngine::resultFor(const PreparedImage& image) const {
     ImageResult r;
     r.path = image.path;
     r.width = image.width;
     r.height = image.height;
     r.resize = options_.resize.toString();
     r.modelSha256 = model_->info().sha256;
+    r.device = model_->info().device.toString();
+    r.precision = model_->info().precision;
     r.decodeSeconds = image.decodeSeconds;
     r.error = image.error;
+    return r;
+}
+
+ImageResult ScoringEngine::score(const PreparedImage& image, const std::atomic<bool>* cancel) const {
+    ImageResult r = resultFor(image);
     if (r.ok()) {
         ForwardOptions forward;
         forward.dense = options_.dense || (options_.map && options_.map->kind == MapKind::Dense);
@@ -104,6 +123,13 @@ ImageResult ScoringEngine::scoreFile(const std::string& path, const std::atomic<
 size_t ScoringEngine::scoreFiles(const std::vector<std::string>& paths, const ResultCallback& onResult,
                                  const std::atomic<bool>* cancel) const {
     if (paths.empty()) return 0;
+    const int batch = effectiveBatch();
+    return batch > 1 ? scoreInBatches(paths, onResult, cancel, static_cast<size_t>(batch))
+                     : scoreOneByOne(paths, onResult, cancel);
+}
+
+size_t ScoringEngine::scoreOneByOne(const std::vector<std::string>& paths, const ResultCallback& onResult,
+                                    const std::atomic<bool>* cancel) const {
     auto decode = [this](const std::string& p) { return prepare(p); };
     std::future<PreparedImage> next = std::async(std::launch::async, decode, paths[0]);
     size_t delivered = 0;
@@ -121,6 +147,86 @@ size_t ScoringEngine::scoreFiles(const std::vector<std::string>& paths, const Re
         ++delivered;
     }
     if (next.valid()) next.wait();  // never leave a decoder running past our return
+    return delivered;
+}
+
+// Decoded images of one size, all without error, through one network pass. A pass that fails
+// as a whole (e.g. out of device memory) is retried image by image, so each gets its own result.
+std::vector<ImageResult> ScoringEngine::scoreGroup(const std::vector<PreparedImage>& images,
+                                                   const std::atomic<bool>* cancel) const {
+    std::vector<ImageResult> results;
+    if (images.size() > 1) {
+        ForwardOptions forward;
+        forward.dense = options_.dense;
+        forward.cancel = cancel;
+        std::vector<cv::Mat> inputs;
+        for (const PreparedImage& image : images) inputs.push_back(image.input);
+        try {
+            std::vector<NetworkOutput> outputs = model_->runBatch(inputs, forward);
+            for (size_t i = 0; i < images.size(); ++i) {
+                ImageResult r = resultFor(images[i]);
+                takeNetworkOutput(std::move(outputs[i]), r);
+                r.seconds = r.decodeSeconds + r.networkSeconds;
+                results.push_back(std::move(r));
+            }
+            return results;
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception&) {
+            results.clear();  // fall through: one at a time
+        }
+    }
+    for (const PreparedImage& image : images) results.push_back(score(image, cancel));
+    return results;
+}
+
+size_t ScoringEngine::scoreInBatches(const std::vector<std::string>& paths, const ResultCallback& onResult,
+                                     const std::atomic<bool>* cancel, size_t batch) const {
+    auto decode = [this](const std::string& p) { return prepare(p); };
+    std::deque<std::future<PreparedImage>> ahead;  // decoding while the network runs
+    size_t nextPath = 0;
+    const auto refill = [&] {
+        while (nextPath < paths.size() && ahead.size() < batch)
+            ahead.push_back(std::async(std::launch::async, decode, paths[nextPath++]));
+    };
+    std::optional<PreparedImage> carried;  // decoded, but of another size than the last group
+    const auto take = [&] {
+        if (carried) {
+            PreparedImage image = std::move(*carried);
+            carried.reset();
+            return image;
+        }
+        PreparedImage image = ahead.front().get();
+        ahead.pop_front();
+        refill();
+        return image;
+    };
+    const auto more = [&] { return carried.has_value() || !ahead.empty(); };
+
+    refill();
+    size_t delivered = 0;
+    while (more()) {
+        std::vector<PreparedImage> group{take()};
+        while (group.front().error.empty() && group.size() < batch && more()) {
+            PreparedImage candidate = take();
+            if (candidate.error.empty() && candidate.input.size() == group.front().input.size()) {
+                group.push_back(std::move(candidate));
+            } else {
+                carried = std::move(candidate);
+                break;
+            }
+        }
+        if (cancelled(cancel)) break;
+        std::vector<ImageResult> results;
+        try {
+            results = group.front().error.empty() ? scoreGroup(group, cancel)
+                                                  : std::vector<ImageResult>{score(group.front(), cancel)};
+        } catch (const Cancelled&) {
+            break;
+        }
+        for (const ImageResult& r : results) onResult(delivered++, r);
+    }
+    for (auto& pending : ahead) pending.wait();  // never leave a decoder running past our return
     return delivered;
 }
 

@@ -31,6 +31,9 @@ struct ScoringOptions {
     bool dense = false;      // also compute the per-position map (mean over pairs and per pair)
     ImageLoadOptions load;   // pixel limit
     std::optional<MapRequest> map;  // also compute a quality map (QualityMaps.h)
+    // Images of one size per network pass in scoreFiles(): 0 = automatic (8 on a CUDA device,
+    // where one pass of several images is much faster; 1 on the CPU, where it is not).
+    int batch = 0;
 };
 
 struct ImageResult {
@@ -39,6 +42,8 @@ struct ImageResult {
     int inputWidth = 0, inputHeight = 0;  // what the network saw after the resize policy
     std::string resize;                   // policy text, e.g. "native", "long:1024"
     std::string modelSha256;
+    std::string device = "cpu";           // where the network ran (engine/ComputeDevice.h)
+    Precision precision = Precision::Float32;
     double score = 0;                     // valid only when ok()
     std::vector<double> pairProbabilities;
     std::vector<float> embedding;         // L2-normalised image embedding
@@ -53,6 +58,10 @@ struct ImageResult {
 
     bool ok() const { return error.empty(); }
 };
+
+// What a stored score is keyed by besides the image and the model: the resize policy, with the
+// precision appended when it is not float32 ("long:1024+float16"), since those are other numbers.
+std::string scoreVariant(const std::string& resize, Precision precision);
 
 // A decoded, resized image ready for the network (or the error that stopped it).
 struct PreparedImage {
@@ -77,12 +86,23 @@ public:
     ImageResult scoreFile(const std::string& path, const std::atomic<bool>* cancel = nullptr) const;
 
     // Scores every path in order; decoding of image i+1 overlaps the network on image i.
-    // Stops promptly when *cancel becomes true (the image in the network is abandoned).
-    // Returns how many results were delivered.
+    // With a batch above 1, consecutive images of one size go through the network together
+    // while the next batch decodes. Stops promptly when *cancel becomes true (the images in the
+    // network are abandoned). Returns how many results were delivered.
     size_t scoreFiles(const std::vector<std::string>& paths, const ResultCallback& onResult,
                       const std::atomic<bool>* cancel = nullptr) const;
+    // The batch scoreFiles() uses: options().batch, or the automatic choice; 1 with maps.
+    int effectiveBatch() const;
 
 private:
+    ImageResult resultFor(const PreparedImage& image) const;
+    std::vector<ImageResult> scoreGroup(const std::vector<PreparedImage>& images,
+                                        const std::atomic<bool>* cancel) const;
+    size_t scoreOneByOne(const std::vector<std::string>& paths, const ResultCallback& onResult,
+                         const std::atomic<bool>* cancel) const;
+    size_t scoreInBatches(const std::vector<std::string>& paths, const ResultCallback& onResult,
+                          const std::atomic<bool>* cancel, size_t batch) const;
+
     std::shared_ptr<const QualiClipModel> model_;
     ScoringOptions options_;
 };

@@ -6,16 +6,18 @@
 
 namespace qc {
 
-ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, const std::string& model,
-                              const std::string& policy) {
+ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, const ModelInfo& model,
+                              const std::string& resize) {
     ImageResult r;
     r.path = path;
     r.width = c.width;
     r.height = c.height;
     r.inputWidth = c.inputWidth;
     r.inputHeight = c.inputHeight;
-    r.resize = policy;
-    r.modelSha256 = model;
+    r.resize = resize;
+    r.modelSha256 = model.sha256;
+    r.device = model.device.toString();
+    r.precision = model.precision;
     r.score = c.score;
     r.pairProbabilities = c.pairProbabilities;
     r.embedding = c.embedding;
@@ -29,7 +31,8 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                                        const ScoringEngine::ResultCallback& onResult,
                                        const std::atomic<bool>* cancel) -> size_t {
         const std::string& model = engine.model().info().sha256;
-        const std::string policy = engine.options().resize.toString();
+        const std::string policy =
+            scoreVariant(engine.options().resize.toString(), engine.model().info().precision);
         std::vector<int64_t> ids(paths.size(), 0);
         std::vector<std::optional<CatalogScore>> hits(paths.size());
         std::vector<std::string> toScore;
@@ -55,7 +58,8 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                 if (!hits[delivered]) return false;  // cancelled before it was looked up
                 if (counts) ++counts->cached;
                 onResult(delivered,
-                         cachedImageResult(paths[delivered], *hits[delivered], model, policy));
+                         cachedImageResult(paths[delivered], *hits[delivered], engine.model().info(),
+                                           engine.options().resize.toString()));
             }
             return true;
         };

@@ -34,8 +34,8 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
 
 struct CatalogScore;
 // A result for an image whose score the catalog holds, as the engine would have made it
-// (`cached` set): one definition for `qualiclip score` and the scorer above.
-ImageResult cachedImageResult(const std::string& path, const CatalogScore& score, const std::string& modelSha256,
-                              const std::string& policy);
+// (`cached` set): one definition for the scorer above and the window's session.
+ImageResult cachedImageResult(const std::string& path, const CatalogScore& score, const ModelInfo& model,
+                              const std::string& resize);
 
 }  // namespace qc

@@ -12,6 +12,7 @@ const char* const kRecentFolders = "files/recentFolders";
 const char* const kModelFolder = "files/lastModelFolder";
 const char* const kResize = "scoring/resizePolicy";
 const char* const kThreads = "scoring/computeThreads";
+const char* const kDevice = "scoring/device";
 const char* const kRecursive = "files/recursive";
 const char* const kSidecarNaming = "xmp/sidecarNaming";
 const char* const kWriteXmp = "xmp/writeOnDecision";
@@ -55,6 +56,9 @@ void InspectorSettings::setResizePolicy(const qc::ResizePolicy& policy) {
 
 int InspectorSettings::computeThreads() const { return std::max(0, settings_->value(kThreads, 0).toInt()); }
 void InspectorSettings::setComputeThreads(int threads) { settings_->setValue(kThreads, threads); }
+
+QString InspectorSettings::computeDevice() const { return settings_->value(kDevice, QStringLiteral("auto")).toString(); }
+void InspectorSettings::setComputeDevice(const QString& device) { settings_->setValue(kDevice, device); }
 
 bool InspectorSettings::recursive() const { return settings_->value(kRecursive, true).toBool(); }
 void InspectorSettings::setRecursive(bool recursive) { settings_->setValue(kRecursive, recursive); }

@@ -40,6 +40,9 @@ public:
 
     int computeThreads() const;  // 0 = one per core
     void setComputeThreads(int threads);
+    // "auto" (default: a CUDA GPU when there is one), "cpu", "cuda:N" (engine/ComputeDevice.h).
+    QString computeDevice() const;
+    void setComputeDevice(const QString& device);
 
     bool recursive() const;
     void setRecursive(bool recursive);

@@ -38,6 +38,7 @@
 #include "ui/maps/MapPanel.h"
 #include "ui/inspector/InspectorSettings.h"
 #include "ui/models/ModelDownloadController.h"
+#include "engine/ComputeDevice.h"
 #include "models/ModelLocator.h"
 #include "models/ModelRegistry.h"
 #include "ui/models/ModelsDialog.h"
@@ -265,6 +266,8 @@ void InspectorWindow::createMenus() {
     scoring->addAction(cancelAction_);
     scoring->addAction(resumeAction_);
     scoring->addSeparator();
+    createDeviceMenu(scoring);
+    scoring->addSeparator();
     scoring->addAction(ResearchWindow::makeOpenAction(
         this, [this] { return session_->modelPath(); }, [this] { return session_->sharedCatalog(); },
         [this](const QString& path) { showImage(path); raise(); activateWindow(); }));
@@ -398,6 +401,48 @@ void InspectorWindow::createCentralArea() {
     connect(histogram_, &ScoreHistogram::rangeSelected, proxy_, &ScoreFilterProxyModel::setScoreRange);
 }
 
+void InspectorWindow::createDeviceMenu(QMenu* parent) {
+    deviceMenu_ = parent->addMenu(QStringLiteral("Compute &Device"));
+    deviceMenu_->setToolTipsVisible(true);
+    auto* group = new QActionGroup(deviceMenu_);
+    const auto add = [&](const QString& text, const QString& value, const QString& tip) {
+        QAction* action = deviceMenu_->addAction(text);
+        action->setCheckable(true);
+        action->setData(value);
+        action->setToolTip(tip);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, value] {
+            InspectorSettings().setComputeDevice(value);
+            applyComputeDevice(value);
+        });
+        return action;
+    };
+    add(QStringLiteral("&Automatic"), QStringLiteral("auto"),
+        QStringLiteral("A CUDA GPU when this build has CUDA and one is present, else the CPU"));
+    add(QStringLiteral("&CPU"), QStringLiteral("cpu"), QStringLiteral("Always the processor"));
+    const int gpus = qc::cudaDeviceCount();
+    for (int i = 0; i < gpus; ++i)
+        add(QStringLiteral("CUDA %1").arg(i), QStringLiteral("cuda:%1").arg(i), QStringLiteral("GPU number %1").arg(i));
+    if (gpus == 0) {
+        QAction* none = deviceMenu_->addAction(qc::libtorchHasCuda() ? QStringLiteral("CUDA (no GPU found)")
+                                                                     : QStringLiteral("CUDA (this build has no CUDA)"));
+        none->setEnabled(false);
+    }
+}
+
+void InspectorWindow::applyComputeDevice(const QString& request) {
+    qc::ModelOptions options;
+    try {
+        options.device = qc::resolveDevice(request.toStdString());
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(QStringLiteral("%1; using the CPU").arg(QString::fromStdString(e.what())), 10000);
+    }
+    for (QAction* action : deviceMenu_->actions())
+        if (action->isCheckable()) action->setChecked(action->data().toString() == request);
+    session_->setModelOptions(options);
+    onModelStateChanged();
+}
+
 void InspectorWindow::createStatusBar() {
     modelLabel_ = new QLabel(this);
     policyLabel_ = new QLabel(this);
@@ -422,6 +467,7 @@ void InspectorWindow::restoreSettings() {
     policyCombo_->setCurrentText(policyText);
     session_->setPolicy(policy);
     session_->setComputeThreads(settings.computeThreads());
+    applyComputeDevice(settings.computeDevice());
     table_->sortByColumn(settings.sortColumn(), settings.sortOrder());
     writeXmpAction_->setChecked(settings.writeXmpOnDecision());
     (settings.sidecarNaming() == qc::SidecarNaming::ReplaceExtension ? lightroomNamingAction_ : darktableNamingAction_)
@@ -747,7 +793,9 @@ void InspectorWindow::onModelStateChanged() {
     detail_->setMapContext(session_->model(), session_->policy());
     sizePairColumns();
     if (state == ModelState::Ready) {
-        modelLabel_->setText(QStringLiteral("Model: %1").arg(QFileInfo(session_->modelPath()).fileName()));
+        modelLabel_->setText(QStringLiteral("Model: %1 on %2")
+                                 .arg(QFileInfo(session_->modelPath()).fileName(),
+                                      QString::fromStdString(session_->modelOptions().device.toString())));
         modelLabel_->setToolTip(session_->modelPath());
     } else {
         modelLabel_->setText(state == ModelState::Loading ? QStringLiteral("Model: loading\u2026")

@@ -95,6 +95,10 @@ private:
     void createToolBar();
     void createCentralArea();
     void createStatusBar();
+    void createDeviceMenu(QMenu* parent);
+    // Resolves a device setting ("auto", "cpu", "cuda:N") and moves the model there; a device
+    // this machine lacks falls back to the CPU with a message in the status bar.
+    void applyComputeDevice(const QString& request);
     void restoreSettings();
 
     void chooseImages();
@@ -169,6 +173,7 @@ private:
     QAction* lightroomNamingAction_ = nullptr;
     QAction* darktableNamingAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
+    QMenu* deviceMenu_ = nullptr;
     QAction* compareAction_ = nullptr;
     QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)
     QAction* tableViewAction_ = nullptr;

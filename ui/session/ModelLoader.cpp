@@ -8,17 +8,17 @@ ModelLoader::ModelLoader(QObject* parent) : QObject(parent) {}
 
 ModelLoader::~ModelLoader() = default;
 
-ModelLoader::Outcome ModelLoader::loadNow(const QString& path) {
+ModelLoader::Outcome ModelLoader::loadNow(const QString& path, const qc::ModelOptions& options) {
     Outcome outcome;
     try {
-        outcome.model = qc::QualiClipModel::load(path.toStdString());
+        outcome.model = qc::QualiClipModel::load(path.toStdString(), options);
     } catch (const std::exception& e) {
         outcome.error = QString::fromStdString(e.what());
     }
     return outcome;
 }
 
-void ModelLoader::load(const QString& path) {
+void ModelLoader::load(const QString& path, const qc::ModelOptions& options) {
     const quint64 request = ++latest_;
     loading_ = true;
     auto* watcher = new QFutureWatcher<Outcome>(this);
@@ -32,7 +32,7 @@ void ModelLoader::load(const QString& path) {
         else
             Q_EMIT failed(path, outcome.error);
     });
-    watcher->setFuture(QtConcurrent::run(&ModelLoader::loadNow, path));
+    watcher->setFuture(QtConcurrent::run(&ModelLoader::loadNow, path, options));
 }
 
 }  // namespace qc::ui

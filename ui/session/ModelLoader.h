@@ -19,7 +19,7 @@ public:
     explicit ModelLoader(QObject* parent = nullptr);
     ~ModelLoader() override;
 
-    void load(const QString& path);
+    void load(const QString& path, const qc::ModelOptions& options = {});
     bool loading() const { return loading_; }
 
 Q_SIGNALS:
@@ -31,7 +31,7 @@ private:
         std::shared_ptr<const qc::QualiClipModel> model;
         QString error;
     };
-    static Outcome loadNow(const QString& path);
+    static Outcome loadNow(const QString& path, const qc::ModelOptions& options);
 
     quint64 latest_ = 0;
     bool loading_ = false;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "library/Catalog.h"
+#include "library/CatalogScorer.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringWorker.h"
 #include "engine/ScoringEngine.h"
@@ -73,7 +74,13 @@ void ScoringSession::loadModel(const QString& path) {
     modelPath_ = path;
     modelError_.clear();
     Q_EMIT modelStateChanged();
-    loader_->load(path);
+    loader_->load(path, modelOptions_);
+}
+
+void ScoringSession::setModelOptions(const qc::ModelOptions& options) {
+    if (options.device == modelOptions_.device && options.precision == modelOptions_.precision) return;
+    modelOptions_ = options;
+    if (model_ || modelState_ == ModelState::Loading) loadModel(modelPath_);
 }
 
 void ScoringSession::onModelLoaded(std::shared_ptr<const qc::QualiClipModel> model, const QString& path) {
@@ -125,26 +132,15 @@ void ScoringSession::queue(const std::vector<ImageId>& ids) {
     std::vector<ScoringJob> jobs;
     jobs.reserve(ids.size());
     std::vector<std::pair<ImageId, qc::ImageResult>> cached;
-    const std::string policy = policy_.toString();
+    const std::string resize = policy_.toString();
+    const std::string variant = model_ ? qc::scoreVariant(resize, model_->info().precision) : resize;
     for (ImageId id : ids) {
         const ImageEntry* e = table_->entry(id);
         if (!e) continue;
         // A file the catalog knows unchanged, with a score of this model and policy: no job.
         if (const auto known = model_ ? catalogIdIfUnchanged(e->path) : std::nullopt) {
-            if (auto hit = catalog_->score(*known, model_->info().sha256, policy)) {
-                qc::ImageResult r;
-                r.path = e->path.toStdString();
-                r.width = hit->width;
-                r.height = hit->height;
-                r.inputWidth = hit->inputWidth;
-                r.inputHeight = hit->inputHeight;
-                r.resize = policy;
-                r.modelSha256 = model_->info().sha256;
-                r.score = hit->score;
-                r.pairProbabilities = std::move(hit->pairProbabilities);
-                r.embedding = std::move(hit->embedding);
-                r.cached = true;
-                cached.emplace_back(id, std::move(r));
+            if (auto hit = catalog_->score(*known, model_->info().sha256, variant)) {
+                cached.emplace_back(id, qc::cachedImageResult(e->path.toStdString(), *hit, model_->info(), resize));
                 continue;
             }
         }

@@ -61,7 +61,10 @@ public:
     std::vector<ImageId> addEntries(std::vector<ImageEntry> entries);
     void remove(const std::vector<ImageId>& ids);
 
-    void loadModel(const QString& path);  // off the GUI thread
+    void loadModel(const QString& path);  // off the GUI thread, on the device of modelOptions()
+    // Where the model runs; a change reloads the model in use onto the new device.
+    void setModelOptions(const qc::ModelOptions& options);
+    qc::ModelOptions modelOptions() const { return modelOptions_; }
     void setModel(std::shared_ptr<const qc::QualiClipModel> model, const QString& path);
     // The model named by the user cannot be used; the message names the file and the reason.
     void setModelError(const QString& path, const QString& message) { onModelFailed(path, message); }
@@ -132,6 +135,7 @@ private:
     std::shared_ptr<qc::Catalog> catalog_;
     std::optional<qc::SidecarNaming> sidecarNaming_;
     QString modelPath_, modelError_;
+    qc::ModelOptions modelOptions_;
     ModelState modelState_ = ModelState::None;
     qc::ResizePolicy policy_ = qc::ResizePolicy::longSide(1024);
     quint64 generation_ = 0;  // the worker's, for the model and policy in force
