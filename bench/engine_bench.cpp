@@ -5,6 +5,8 @@
 //   qualiclip-bench --size 4000x3000 [--repeats N] [--threads N]
 //   qualiclip-bench --maps          each quality map kind at 1024x768 and 4000x3000 (+ dense 6000x4000)
 //   qualiclip-bench --size WxH --map dense|patches|gradcam
+//   qualiclip-bench --size WxH --device cuda:0 [--precision float16] [--batch N]
+//                                   one size on a device; with --batch, N images per pass (images/s)
 #include <unistd.h>
 #include <sys/wait.h>
 
@@ -16,6 +18,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "engine/ComputeDevice.h"
 #include "engine/ComputeEnvironment.h"
 #include "engine/QualiClipModel.h"
 #include "engine/QualityMaps.h"
@@ -26,11 +29,27 @@ namespace {
 
 const std::vector<std::pair<int, int>> kSizes = {{224, 224}, {1024, 768}, {2048, 1536}, {4000, 3000}, {6000, 4000}};
 
-int benchOneSize(int width, int height, int repeats) {
-    auto model = qc::QualiClipModel::fromCheckpoint(qc::makeRandomCheckpoint(qc::releasedModelSpec(), 1));
+// N copies of one image through one network pass: images per second (GPU throughput).
+int benchBatch(const qc::QualiClipModel& model, const cv::Mat& image, int batch, int repeats) {
+    const std::vector<cv::Mat> images(static_cast<size_t>(batch), image);
+    model.runBatch(images);  // warm-up
+    double best = 1e30;
+    for (int i = 0; i < repeats; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        model.runBatch(images);
+        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::printf("| %dx%d | batch %d | %.3f s/pass | %.1f images/s | %s %s |\n", image.cols, image.rows, batch, best,
+                batch / best, model.info().device.toString().c_str(), qc::precisionName(model.info().precision).c_str());
+    return 0;
+}
+
+int benchOneSize(int width, int height, int repeats, const qc::ModelOptions& options, int batch) {
+    auto model = qc::QualiClipModel::fromCheckpoint(qc::makeRandomCheckpoint(qc::releasedModelSpec(), 1), options);
     const double modelMiB = qc::peakResidentMiB();
     cv::Mat image(height, width, CV_8UC3);
     cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+    if (batch > 1) return benchBatch(*model, image, batch, repeats);
     model->run(image);  // warm-up (allocator, thread pools)
     double best = 1e30;
     for (int i = 0; i < repeats; ++i) best = std::min(best, model->run(image).networkSeconds);
@@ -81,7 +100,8 @@ int runChild(const char* self, int width, int height, int repeats, int threads, 
 int main(int argc, char** argv) {
     qc::prepareComputeEnvironment(argv);
     int width = 0, height = 0, repeats = 0, threads = 0;
-    std::string map;
+    std::string map, device = "cpu", precision = "float32";
+    int batch = 1;
     bool maps = false;
     for (int i = 1; i < argc; ++i) {
         const bool hasValue = i + 1 < argc;
@@ -90,6 +110,18 @@ int main(int argc, char** argv) {
         else if (hasValue && !std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[++i]);
         else if (hasValue && !std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[++i]);
         else if (hasValue && !std::strcmp(argv[i], "--map")) map = argv[++i];
+        else if (hasValue && !std::strcmp(argv[i], "--device")) device = argv[++i];
+        else if (hasValue && !std::strcmp(argv[i], "--precision")) precision = argv[++i];
+        else if (hasValue && !std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[++i]);
+    }
+    qc::ModelOptions options;
+    try {
+        options.device = qc::resolveDevice(device);
+        options.precision = qc::parsePrecision(precision).value_or(qc::Precision::Float32);
+        qc::checkPrecision(options.device, options.precision);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "qualiclip-bench: %s\n", e.what());
+        return 2;
     }
     qc::setComputeThreads(threads);
     if (width > 0 && !map.empty()) {
@@ -106,7 +138,8 @@ int main(int argc, char** argv) {
         failures += runChild("/proc/self/exe", 6000, 4000, 1, threads, "dense") != 0;
         return failures ? 1 : 0;
     }
-    if (width > 0) return benchOneSize(width, height, repeats > 0 ? repeats : (width * height < 4e6 ? 3 : 1));
+    if (width > 0)
+        return benchOneSize(width, height, repeats > 0 ? repeats : (width * height < 4e6 ? 3 : 1), options, batch);
     std::printf("threads: %d\nmatrix multiply (2048^3 sgemm): %.1f GFLOP/s\n\n", qc::computeThreads(),
                 qc::measureMatmulGflops());
     std::printf("| input (WxH) | seconds/image | peak RSS MiB | G multiply-adds | network GFLOP/s |\n");
