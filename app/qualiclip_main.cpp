@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "about/VersionReport.h"
 #include "engine/ComputeEnvironment.h"
 #include "CorrelateCommand.h"
 #include "CullCommand.h"
@@ -30,7 +31,7 @@ const char* kUsage =
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
-    "  -v, --version  show the version\n";
+    "  -v, --version  show the versions of this program, its libraries and the active model\n";
 
 }  // namespace
 
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
         return command.isEmpty() ? 2 : 0;
     }
     if (command == "-v" || command == "--version") {
-        std::cout << "qualiclip " << QCI_VERSION << "\n";
+        // The block for bug reports: versions, CPU, threads and the model that would be used.
+        std::cout << qc::versionReport("qualiclip", qc::describeActiveModel(""));
         return 0;
     }
     QStringList rest = args.mid(1);  // the subcommand name stands where the program name was
