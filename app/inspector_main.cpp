@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "GitVersion.h"  // QCI_GIT_DESCRIBE, made at build time by cmake/GitVersion.cmake
 #include "about/VersionReport.h"
 #include "library/Catalog.h"
 #include "ui/inspector/AboutDialog.h"
@@ -223,7 +224,7 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("qualiclip"));
     QApplication::setApplicationName(QStringLiteral("qualiclip-inspector"));
-    QApplication::setApplicationVersion(QString::fromStdString(qc::projectVersion()));
+    QApplication::setApplicationVersion(QString::fromStdString(qc::projectVersion(QCI_GIT_DESCRIBE)));
     QApplication::setWindowIcon(qc::ui::applicationIcon());
     QApplication::setDesktopFileName(QStringLiteral("qualiclip-inspector"));  // Wayland finds the icon by it
     const InspectorArguments args = parseArguments(app);

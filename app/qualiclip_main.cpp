@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "GitVersion.h"  // QCI_GIT_DESCRIBE, made at build time by cmake/GitVersion.cmake
 #include "about/VersionReport.h"
 #include "engine/ComputeEnvironment.h"
 #include "CorrelateCommand.h"
@@ -48,7 +49,8 @@ int main(int argc, char** argv) {
     }
     if (command == "-v" || command == "--version") {
         // The block for bug reports: versions, CPU, threads and the model that would be used.
-        std::cout << qc::versionReport("qualiclip", qc::describeActiveModel(""));
+        std::cout << qc::versionReport("qualiclip", qc::projectVersion(QCI_GIT_DESCRIBE),
+                                       qc::describeActiveModel(""));
         return 0;
     }
     QStringList rest = args.mid(1);  // the subcommand name stands where the program name was

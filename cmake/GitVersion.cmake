@@ -1,6 +1,6 @@
 # Writes OUTPUT, a header defining QCI_GIT_DESCRIBE: `git describe --tags --always --dirty` of
 # SOURCE_DIR, or "" when it is not a git checkout (a source tarball) or git is missing. Run at
-# every build (core/CMakeLists.txt); the file is rewritten only when the text changes, so an
+# every build (app/CMakeLists.txt); the file is rewritten only when the text changes, so an
 # unchanged checkout recompiles nothing.
 find_package(Git QUIET)
 set(described "")

@@ -9,7 +9,6 @@
 #include <sstream>
 #include <vector>
 
-#include "GitVersion.h"  // generated at build time by cmake/GitVersion.cmake
 #include "engine/Checkpoint.h"
 #include "engine/TorchRuntimeInfo.h"
 #include "models/ModelLocator.h"
@@ -62,10 +61,9 @@ std::string modelLine(const ActiveModel& model) {
 
 }  // namespace
 
-std::string projectVersion() {
-    const std::string described = QCI_GIT_DESCRIBE;
-    return described.empty() ? std::string(QCI_VERSION)
-                             : std::string(QCI_VERSION) + " (git " + described + ")";
+std::string projectVersion(const std::string& gitDescribe) {
+    return gitDescribe.empty() ? std::string(QCI_VERSION)
+                               : std::string(QCI_VERSION) + " (git " + gitDescribe + ")";
 }
 
 ActiveModel describeActiveModel(const std::string& explicitPath) {
@@ -84,11 +82,12 @@ ActiveModel describeActiveModel(const std::string& explicitPath) {
     return model;
 }
 
-std::string versionReport(const std::string& program, const ActiveModel& model) {
+std::string versionReport(const std::string& program, const std::string& version,
+                          const ActiveModel& model) {
     const TorchRuntimeInfo torch = torchRuntimeInfo();
     const CpuDescription cpu = describeCpu();
     std::ostringstream out;
-    out << program << " " << projectVersion() << "\n";
+    out << program << " " << (version.empty() ? projectVersion() : version) << "\n";
     line(out, "LibTorch", torch.libtorchVersion);
     line(out, "oneDNN", torch.onednnVersion.empty() ? "not built in" : torch.onednnVersion);
     line(out, "BLAS",

@@ -3,18 +3,20 @@
 // from a checkout), the versions of LibTorch, OpenCV, Qt, Exiv2, SQLite and the BLAS in use, the
 // instruction sets the kernels use, the thread count, and which model is active with its SHA-256.
 //
-//   std::cout << qc::versionReport("qualiclip", qc::describeActiveModel(""));
+//   std::cout << qc::versionReport("qualiclip", qc::projectVersion(QCI_GIT_DESCRIBE),
+//                                  qc::describeActiveModel(""));
 //
 // Any thread. describeActiveModel reads the whole model file (about a second for the real
-// weights); versionReport itself is cheap.
+// weights); versionReport itself is cheap. The programs pass `git describe` in (their build makes
+// GitVersion.h), so that a commit relinks the two programs, not every test linking core.
 #pragma once
 
 #include <string>
 
 namespace qc {
 
-// The project version: "0.1.0", or "0.1.0 (git 5a3d103-dirty)" when built from a git checkout.
-std::string projectVersion();
+// The project version: "0.1.0", or "0.1.0 (git 5a3d103-dirty)" given that `git describe`.
+std::string projectVersion(const std::string& gitDescribe = "");
 
 struct ActiveModel {
     std::string path;    // "" when no model was found
@@ -26,8 +28,9 @@ struct ActiveModel {
 // $QUALICLIP_MODEL, then the models folder (models/ModelLocator), hashed.
 ActiveModel describeActiveModel(const std::string& explicitPath);
 
-// The whole block, one "name: value" line each, ending in a newline. `program` names the first
-// line ("qualiclip" or "qualiclip-inspector").
-std::string versionReport(const std::string& program, const ActiveModel& model);
+// The whole block, one "name: value" line each, ending in a newline. The first line is `program`
+// ("qualiclip" or "qualiclip-inspector") and `version` (projectVersion() when empty).
+std::string versionReport(const std::string& program, const std::string& version,
+                          const ActiveModel& model);
 
 }  // namespace qc

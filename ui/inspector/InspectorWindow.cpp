@@ -276,7 +276,9 @@ void InspectorWindow::createMenus() {
         const auto model = session_->model();
         const ActiveModel active = model ? ActiveModel{model->info().path, model->info().sha256, {}}
                                          : ActiveModel{{}, {}, "none loaded"};
-        const QString report = QString::fromStdString(versionReport("qualiclip-inspector", active));
+        const std::string version = QApplication::applicationVersion().toStdString();  // with git describe
+        const QString report =
+            QString::fromStdString(versionReport("qualiclip-inspector", version, active));
         auto* about = new AboutDialog(report, this);
         about->setAttribute(Qt::WA_DeleteOnClose);
         about->show();
