@@ -10,7 +10,10 @@
 #include <cstdlib>
 #include <optional>
 
+#include "GitVersion.h"  // QCI_GIT_DESCRIBE, made at build time by cmake/GitVersion.cmake
+#include "about/VersionReport.h"
 #include "library/Catalog.h"
+#include "ui/inspector/AboutDialog.h"
 #include "ui/inspector/CompareView.h"
 #include "ui/lab/DegradationLabWindow.h"
 #include "engine/ComputeEnvironment.h"
@@ -20,6 +23,7 @@
 #include "models/ModelLocator.h"
 #include "ui/research/ResearchWindow.h"
 #include "ui/session/ScoringSession.h"
+#include "ui/widgets/AppIcon.h"
 
 namespace {
 
@@ -68,7 +72,8 @@ InspectorArguments parseArguments(const QApplication& app) {
                  "and pair bars given most of the window) or compare (once every image is scored, the best, "
                  "a middle and the worst image side by side; --screenshot then pictures the compare window) or lab "
                  "(once every image is scored, the degradation lab on the first image; --screenshot pictures the "
-                 "lab when its run is done, with --map's map in its cell view).",
+                 "lab when its run is done, with --map's map in its cell view) or about (once every image is "
+                 "scored, Help > About; --screenshot pictures that dialog).",
          "VIEW"},
         {"score-range", "Show only images scored within LO..HI, as dragging that range on the histogram does.",
          "LO:HI"},
@@ -88,8 +93,8 @@ InspectorArguments parseArguments(const QApplication& app) {
     InspectorArguments args{parser.value("model"), parser.value("screenshot"), parser.isSet("quit-after-scoring"),
                             QStringLiteral("table"), std::nullopt, parser.positionalArguments()};
     if (parser.isSet("view")) args.view = parser.value("view");
-    if (!QStringList{"table", "grid", "viewer", "compare", "lab"}.contains(args.view))
-        usageError(QStringLiteral("--view wants table, grid, viewer, compare or lab, not '%1'").arg(args.view));
+    if (!QStringList{"table", "grid", "viewer", "compare", "lab", "about"}.contains(args.view))
+        usageError(QStringLiteral("--view wants table, grid, viewer, compare, lab or about, not '%1'").arg(args.view));
     if (parser.isSet("score-range")) args.scoreRange = parseScoreRange(parser.value("score-range"));
     if (parser.isSet("map")) {
         const QStringList kinds{"dense", "patches", "gradcam"};
@@ -157,6 +162,10 @@ void whenSettled(qc::ui::InspectorWindow* window, const InspectorArguments& args
             const int rows = window->proxy()->rowCount();
             if (auto* compare = window->compareRows({0, rows / 2, rows - 1})) pictured = compare;
         }
+        if (args.view == QLatin1String("about")) {
+            window->aboutAction()->trigger();
+            if (auto* about = window->findChild<qc::ui::AboutDialog*>()) pictured = about;
+        }
         auto finish = [pictured, args] {
             if (!args.screenshotPath.isEmpty()) saveScreenshot(pictured, args.screenshotPath);
             if (args.quitAfterScoring) QApplication::quit();
@@ -215,7 +224,9 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("qualiclip"));
     QApplication::setApplicationName(QStringLiteral("qualiclip-inspector"));
-    QApplication::setApplicationVersion(QStringLiteral(QCI_VERSION));
+    QApplication::setApplicationVersion(QString::fromStdString(qc::projectVersion(QCI_GIT_DESCRIBE)));
+    QApplication::setWindowIcon(qc::ui::applicationIcon());
+    QApplication::setDesktopFileName(QStringLiteral("qualiclip-inspector"));  // Wayland finds the icon by it
     const InspectorArguments args = parseArguments(app);
 
     qc::ui::InspectorWindow window;

@@ -7,7 +7,8 @@
 #include <cstring>
 #include <iostream>
 
-#include "engine/ComputeDevice.h"
+#include "GitVersion.h"  // QCI_GIT_DESCRIBE, made at build time by cmake/GitVersion.cmake
+#include "about/VersionReport.h"
 #include "engine/ComputeEnvironment.h"
 #include "CorrelateCommand.h"
 #include "CullCommand.h"
@@ -31,7 +32,7 @@ const char* kUsage =
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
-    "  -v, --version  show the version\n";
+    "  -v, --version  show the versions of this program, its libraries and the active model\n";
 
 }  // namespace
 
@@ -47,8 +48,9 @@ int main(int argc, char** argv) {
         return command.isEmpty() ? 2 : 0;
     }
     if (command == "-v" || command == "--version") {
-        std::cout << "qualiclip " << QCI_VERSION << "\n"
-                  << "device: " << qc::deviceSummary(qc::resolveDevice("auto")) << " (--device auto)\n";
+        // The block for bug reports: versions, CPU, threads and the model that would be used.
+        std::cout << qc::versionReport("qualiclip", qc::projectVersion(QCI_GIT_DESCRIBE),
+                                       qc::describeActiveModel(""));
         return 0;
     }
     QStringList rest = args.mid(1);  // the subcommand name stands where the program name was

@@ -8,6 +8,7 @@ set(QCI_LAYERS
   "engine: images"
   "results: engine images"
   "models: engine images"
+  "about: engine models"
   "library: engine images models"
   "research: engine images results"
   "lab: engine images results research"

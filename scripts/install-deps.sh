@@ -14,6 +14,9 @@ QCI_PACKAGES=(
   libsqlite3-dev                      # the catalog of scores and decisions (embedded, WAL, transactions)
   libexiv2-dev                        # XMP sidecars, the library darktable and digiKam use
   xvfb xauth                          # screenshots of the window under a virtual display
+  qt6-svg-dev                         # the application icon (SVG) rendered for the window and About
+  python3-docutils                    # rst2man: the manual pages from docs/man/*.rst
+  lintian appstream desktop-file-utils  # package checks (ctest -L package): lintian, AppStream, desktop entry
 )
 
 qci_missing_packages() {

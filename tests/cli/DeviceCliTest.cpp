@@ -67,7 +67,7 @@ TEST(DeviceCli, RequestsThisMachineCannotMeetAreUsageErrors) {
 TEST(DeviceCli, VersionNamesTheDevice) {
     const RunResult r = runQualiclip({"--version"});
     ASSERT_EQ(r.exitCode, 0);
-    EXPECT_NE(r.out.find("device: " + resolveDevice("auto").toString()), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Device: " + resolveDevice("auto").toString()), std::string::npos) << r.out;
 }
 
 }  // namespace

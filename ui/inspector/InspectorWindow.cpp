@@ -29,6 +29,8 @@
 
 #include <algorithm>
 
+#include "about/VersionReport.h"
+#include "ui/inspector/AboutDialog.h"
 #include "ui/inspector/CompareView.h"
 #include "ui/lab/DegradationLabWindow.h"
 #include "ui/research/ResearchWindow.h"
@@ -271,6 +273,19 @@ void InspectorWindow::createMenus() {
     scoring->addAction(ResearchWindow::makeOpenAction(
         this, [this] { return session_->modelPath(); }, [this] { return session_->sharedCatalog(); },
         [this](const QString& path) { showImage(path); raise(); activateWindow(); }));
+
+    QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
+    aboutAction_ = help->addAction(QStringLiteral("&About QualiCLIP Inspector"), this, [this] {
+        const auto model = session_->model();
+        const ActiveModel active = model ? ActiveModel{model->info().path, model->info().sha256, {}}
+                                         : ActiveModel{{}, {}, "none loaded"};
+        const std::string version = QApplication::applicationVersion().toStdString();  // with git describe
+        const QString report =
+            QString::fromStdString(versionReport("qualiclip-inspector", version, active));
+        auto* about = new AboutDialog(report, this);
+        about->setAttribute(Qt::WA_DeleteOnClose);
+        about->show();
+    });
 }
 
 void InspectorWindow::createToolBar() {

@@ -49,6 +49,7 @@ public:
     void showGrid(bool grid);
     ImageDetailPanel* detailPanel() const { return detail_; }
     QAction* degradeAction() const { return degradeAction_; }  // opens the lab on the current image
+    QAction* aboutAction() const { return aboutAction_; }  // Help > About, with the version report
     ScoreHistogram* histogram() const { return histogram_; }
 
     void open(const QStringList& paths);
@@ -176,6 +177,7 @@ private:
     QMenu* deviceMenu_ = nullptr;
     QAction* compareAction_ = nullptr;
     QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)
+    QAction* aboutAction_ = nullptr;    // opens the About dialog (issue #17)
     QAction* tableViewAction_ = nullptr;
     QAction* gridViewAction_ = nullptr;
     QAction* selectBelowAction_ = nullptr;
