@@ -14,6 +14,7 @@ QCI_PACKAGES=(
   libsqlite3-dev                      # the catalog of scores and decisions (embedded, WAL, transactions)
   libexiv2-dev                        # XMP sidecars, the library darktable and digiKam use
   xvfb xauth                          # screenshots of the window under a virtual display
+  slurm-wlm munge                     # tests/cluster/slurm_test.sh starts a real one-node Slurm cluster (issue #16)
 )
 
 qci_missing_packages() {
