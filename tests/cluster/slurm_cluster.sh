@@ -10,6 +10,7 @@
 # container as well as on a CI machine.
 
 QCI_SLURM_PIDS=()
+QCI_SLURM_WATCHDOG=
 
 # A TCP port nothing listens on, from a range away from Slurm's defaults (6817-6819).
 qci_free_port() {
@@ -34,6 +35,12 @@ qci_wait_for() {
 
 qci_slurm_stop() {
   local pid
+  # Jobs first: slurmstepd outlives slurmd by design, so a job still running would stay behind.
+  if [ "${#QCI_SLURM_PIDS[@]}" -gt 0 ] && [ -n "${SLURM_CONF:-}" ]; then
+    scancel --quiet --full $(squeue -h -o %A 2>/dev/null) 2>/dev/null || true
+    qci_wait_for 20 "jobs to end" bash -c '[ -z "$(squeue -h 2>/dev/null)" ]' || true
+  fi
+  [ -z "${QCI_SLURM_WATCHDOG:-}" ] || kill "$QCI_SLURM_WATCHDOG" 2>/dev/null || true
   for pid in "${QCI_SLURM_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${QCI_SLURM_PIDS[@]}"; do
     for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
@@ -51,11 +58,18 @@ qci_slurm_start() {
   mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
   chmod 755 "$dir/munge"
 
+  # Should this shell be killed outright (SIGKILL: no trap runs), the daemons still go.
+  local owner=$$
+  (while kill -0 "$owner" 2>/dev/null; do sleep 2; done
+   [ -f "$dir/pids" ] && kill $(cat "$dir/pids") 2>/dev/null) >/dev/null 2>&1 &
+  QCI_SLURM_WATCHDOG=$!
+
   mungekey --create --keyfile="$dir/munge/munge.key" --force >/dev/null
   chmod 600 "$dir/munge/munge.key"
   munged --foreground --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
     --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" --seed-file="$dir/munge/munged.seed" >"$dir/munge/munged.out" 2>&1 &
   QCI_SLURM_PIDS+=($!)
+  echo $! >>"$dir/pids"
   qci_wait_for 20 munged test -S "$dir/munge/munge.socket" || return 1
 
   : >"$dir/plugstack.conf"
@@ -94,8 +108,10 @@ CONF
   export SLURM_CONF="$dir/slurm.conf"
   slurmctld -D -i -f "$SLURM_CONF" >"$dir/slurmctld.out" 2>&1 &
   QCI_SLURM_PIDS+=($!)
+  echo $! >>"$dir/pids"
   slurmd -D -f "$SLURM_CONF" -N "$node" >"$dir/slurmd.out" 2>&1 &
   QCI_SLURM_PIDS+=($!)
+  echo $! >>"$dir/pids"
   qci_wait_for 60 "the node to become idle" bash -c "sinfo -h -N -o %t | grep -qx idle" || {
     tail -20 "$dir/slurmctld.log" "$dir/slurmd.log" >&2; return 1; }
 }

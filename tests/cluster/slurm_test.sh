@@ -40,6 +40,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 qci_slurm_start "$work/cluster"
 cd "$work"
 
@@ -103,7 +104,7 @@ echo "== qualiclip slurm --shards 4"
 array=$(sed -n 's/^score array job \([0-9]*\).*/\1/p' submit.txt)
 merge=$(sed -n 's/^merge job \([0-9]*\).*/\1/p' submit.txt)
 [ -n "$array" ] && [ -n "$merge" ]
-wait_gone "$merge" 300
+wait_gone "$merge" 240
 state=$(job_state "$merge")
 [ "$state" = COMPLETED ] || { echo "merge job $merge ended $state" >&2; exit 1; }
 same_scores single.jsonl all.jsonl
@@ -116,7 +117,7 @@ merge=$(sed -n 's/^merge job \([0-9]*\).*/\1/p' submit2.txt)
 qci_wait_for 120 "task $victim to write its first rows" bash -c "[ \"\$(wc -l <faulty/shard-$victim.jsonl.part 2>/dev/null || echo 0)\" -ge 2 ]"
 scancel "${array}_${victim}"
 qci_wait_for 120 "task $victim to stop" bash -c "[ -z \"\$(squeue -h -j ${array}_${victim} 2>/dev/null)\" ]"
-wait_gone "$array" 300
+wait_gone "$array" 180
 partial=$(rows "faulty/shard-$victim.jsonl.part")
 echo "task $victim cancelled after $partial rows"
 [ ! -f "faulty/shard-$victim.jsonl" ] || { echo "task $victim finished before it was cancelled" >&2; exit 1; }
@@ -127,7 +128,7 @@ scancel "$merge"
 
 array2=$(sbatch --parsable --array="$victim" faulty/score-array.sbatch | cut -d';' -f1)
 merge2=$(sbatch --parsable --dependency="afterok:$array2" faulty/merge.sbatch | cut -d';' -f1)
-wait_gone "$merge2" 300
+wait_gone "$merge2" 180
 state=$(job_state "$merge2")
 [ "$state" = COMPLETED ] || { echo "merge job $merge2 after the rerun ended $state" >&2; exit 1; }
 [ "$(rows "faulty/shard-$victim.jsonl")" -gt "$partial" ]
