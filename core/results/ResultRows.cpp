@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -143,37 +144,37 @@ ImageScorer resultRowScorer(std::vector<ResultRow> rows, std::string sourceName)
     struct Index {
         std::vector<ResultRow> rows;
         std::unordered_map<std::string, size_t> byPath;
+        std::unordered_multimap<std::string, size_t> byFileName;
     };
     auto index = std::make_shared<Index>();
     index->rows = std::move(rows);
     for (size_t i = 0; i < index->rows.size(); ++i) {
-        index->byPath.emplace(normalRowPath(index->rows[i].path), i);
+        const std::string normal = normalRowPath(index->rows[i].path);
+        index->byPath.emplace(normal, i);
         std::error_code ec;
         const fs::path absolute = fs::absolute(index->rows[i].path, ec);
         if (!ec) index->byPath.emplace(absolute.lexically_normal().generic_string(), i);
+        index->byFileName.emplace(fs::path(normal).filename().string(), i);
     }
-    // The rows may come from a cluster that mounts the data set elsewhere: then the longest
-    // row path ending in the same components is the image.
+    // The rows may come from a cluster that mounts the data set elsewhere: then, among the rows
+    // of the same file name, the one whose path shares the most trailing components is the image.
     const auto bySuffix = [index](const std::string& wanted) -> const ResultRow* {
         const ResultRow* best = nullptr;
-        size_t bestLength = 0;
-        for (const ResultRow& row : index->rows) {
-            const std::string rowPath = "/" + normalRowPath(row.path);
-            fs::path tail;
-            size_t matched = 0;
-            for (auto it = fs::path(wanted).end(); it != fs::path(wanted).begin();) {
-                --it;
-                if (*it == "..") break;
-                tail = tail.empty() ? fs::path(*it) : fs::path(*it) / tail;
-                const std::string suffix = "/" + tail.generic_string();
-                if (rowPath.size() < suffix.size() ||
-                    rowPath.compare(rowPath.size() - suffix.size(), suffix.size(), suffix) != 0)
-                    break;
-                matched = suffix.size();
+        size_t bestComponents = 0;
+        const fs::path wantedPath(wanted);
+        const auto [first, last] = index->byFileName.equal_range(wantedPath.filename().string());
+        for (auto it = first; it != last; ++it) {
+            const fs::path rowPath(normalRowPath(index->rows[it->second].path));
+            size_t components = 0;
+            for (auto a = wantedPath.end(), b = rowPath.end();
+                 a != wantedPath.begin() && b != rowPath.begin();) {
+                --a, --b;
+                if (*a != *b || *a == ".." || a->empty()) break;
+                ++components;
             }
-            if (matched > bestLength) {
-                bestLength = matched;
-                best = &row;
+            if (components > bestComponents) {
+                bestComponents = components;
+                best = &index->rows[it->second];
             }
         }
         return best;

@@ -201,7 +201,8 @@ TEST_F(ClusterCli, ImportedScoresAreWhatTheCatalogAnswersWith) {
     }
 }
 
-TEST_F(ClusterCli, CatalogImportNamesRowsWhoseImageIsNotHere) {
+TEST_F(ClusterCli, CatalogImportNamesRowsWhoseImageIsNotHereAndRewritesPrefixes) {
+    QCI_REQUIRE_ORACLE();
     const std::string rows = dir.file("rows.jsonl");
     std::ofstream(rows)
         << "{\"path\":\"/no/such/dir/a.png\",\"resize\":\"native\",\"score\":0.5,\"pairs\":{},"
@@ -211,6 +212,16 @@ TEST_F(ClusterCli, CatalogImportNamesRowsWhoseImageIsNotHere) {
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_NE(r.err.find("/no/such/dir/a.png"), std::string::npos) << r.err;
     EXPECT_NE(r.out.find("stored 0 scores"), std::string::npos) << r.out;
+    // Where the cluster saw the data set elsewhere: the prefix is rewritten before the lookup.
+    const std::string moved = dir.file("moved.jsonl");
+    std::ofstream(moved)
+        << "{\"path\":\"/cluster/data/flat_31x31.png\",\"resize\":\"native\",\"score\":0.5,"
+           "\"pairs\":{},\"model_sha256\":\"abc\"}\n";
+    const RunResult rewritten =
+        test::runQualiclip({"catalog", "import", "--catalog", q(dir.file("c.sqlite")),
+                            "--replace-prefix", "/cluster/data=" + images(), q(moved)});
+    EXPECT_EQ(rewritten.exitCode, 0) << rewritten.err;
+    EXPECT_NE(rewritten.out.find("stored 1 scores"), std::string::npos) << rewritten.out;
     const RunResult bad = test::runQualiclip({"catalog", "export", q(rows)});
     EXPECT_EQ(bad.exitCode, 2);
     EXPECT_NE(bad.err.find("unknown action 'export'"), std::string::npos) << bad.err;
