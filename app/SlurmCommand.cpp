@@ -109,8 +109,7 @@ std::string parseArguments(const QCommandLineParser& parser, SlurmArguments& a) 
                    "' is set by qualiclip slurm for each task; leave it out";
         if (name == "--catalog")
             return "--catalog cannot be used on a cluster (SQLite's WAL does not work over NFS); "
-                   "import the "
-                   "merged file afterwards with qualiclip catalog import";
+                   "import the merged file afterwards with qualiclip catalog import";
         if (name == "--map" || name == "--maps-dir")
             return "quality maps are not supported in cluster runs";
     }
