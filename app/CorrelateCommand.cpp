@@ -13,6 +13,7 @@
 #include "library/CatalogScorer.h"
 #include "models/ModelLocator.h"
 #include "research/MosTable.h"
+#include "results/ResultRows.h"
 #include "engine/QualiClipModel.h"
 #include "engine/ScoringEngine.h"
 
@@ -26,6 +27,7 @@ int usageError(const std::string& message) { return qc::cli::usageError("correla
 struct CorrelateArguments {
     std::string mosFile, imagesFolder, modelPath, reportFolder;
     std::string catalogPath;  // empty with --no-catalog
+    std::string scoresFile;   // --scores: rows instead of a model
     MosColumns columns;
     ScoringOptions scoring;
     ModelOptions modelOptions;  // device, precision
@@ -67,6 +69,10 @@ void addOptions(QCommandLineParser& parser) {
          "again; new scores are stored.",
          "PATH"},
         {"no-catalog", "Neither read nor write a catalog: score every image."},
+        {"scores",
+         "Take the scores from this JSON Lines file (qualiclip score or merge output) instead "
+         "of scoring: no model is loaded and no catalog opened.",
+         "FILE"},
     });
     addDeviceOptions(parser);
 }
@@ -91,7 +97,12 @@ std::string parseArguments(const QCommandLineParser& parser, CorrelateArguments&
         return "choose the columns with --name-col C and --mos-col C, or --preset koniq|flive";
     if (parser.isSet("no-catalog") && parser.isSet("catalog"))
         return "--catalog and --no-catalog together";
-    if (!parser.isSet("no-catalog"))
+    a.scoresFile = parser.value("scores").toStdString();
+    for (const char* option : {"model", "catalog", "resize"})
+        if (!a.scoresFile.empty() && parser.isSet(option))
+            return std::string("--scores takes the scores from its file; --") + option +
+                   " does not apply";
+    if (!parser.isSet("no-catalog") && a.scoresFile.empty())
         a.catalogPath = parser.isSet("catalog") ? parser.value("catalog").toStdString()
                                                 : Catalog::defaultPath();
     a.modelPath = parser.value("model").toStdString();
@@ -137,6 +148,66 @@ void printFailures(const AgreementStudy& study) {
     print("Worst under-estimates:", under);
 }
 
+// The model (and the catalog, unless --no-catalog) as the scorer.
+std::optional<int> scorerFromModel(const CorrelateArguments& args,
+                                   std::unique_ptr<ScoringEngine>& engine,
+                                   std::unique_ptr<Catalog>& catalog, CatalogScorerCounts& counts,
+                                   ImageScorer& scorer) {
+    const ModelLocation location = locateModel(args.modelPath);
+    if (!location.path) {
+        std::cerr << "qualiclip correlate: "
+                  << (args.modelPath.empty() ? missingModelMessage(location)
+                                             : "model file '" + args.modelPath + "' does not exist")
+                  << "\n";
+        return kExitUsage;
+    }
+    try {
+        engine =
+            std::make_unique<ScoringEngine>(QualiClipModel::load(*location.path, args.modelOptions), args.scoring);
+    } catch (const std::exception& e) {
+        std::cerr << "qualiclip correlate: " << e.what() << "\n";
+        return kExitUsage;
+    }
+
+    if (!args.catalogPath.empty()) {
+        try {
+            catalog = std::make_unique<Catalog>(args.catalogPath);
+        } catch (const std::exception& e) {
+            std::cerr << "qualiclip correlate: " << e.what()
+                      << " (--no-catalog scores without one)\n";
+            return kExitUsage;
+        }
+    }
+    scorer = catalog ? catalogScorer(*catalog, *engine, &counts) : engineScorer(*engine);
+    return std::nullopt;
+}
+
+// --scores FILE: a scorer that answers from the file's rows; the model and policy are the rows'.
+std::optional<int> scorerFromRows(const std::string& file, ImageScorer& scorer,
+                                  std::string& modelSha256, std::string& policy) {
+    ResultFile rows;
+    try {
+        rows = readResultFile(file);
+    } catch (const ResultFileError& e) {
+        std::cerr << "qualiclip correlate: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    for (const ResultRow& row : rows.rows) {
+        if (row.modelSha256.empty()) continue;
+        if (!modelSha256.empty() && (row.modelSha256 != modelSha256 || row.resize != policy)) {
+            std::cerr
+                << "qualiclip correlate: '" << file << "' line " << row.lineNumber
+                << " was made with another model or resize policy than the rows before it; merge "
+                   "refuses such sets, and so does correlate\n";
+            return kExitUsage;
+        }
+        modelSha256 = row.modelSha256;
+        policy = row.resize;
+    }
+    scorer = resultRowScorer(std::move(rows.rows), file);
+    return std::nullopt;
+}
+
 }  // namespace
 
 int runCorrelateCommand(const QStringList& arguments) {
@@ -162,36 +233,19 @@ int runCorrelateCommand(const QStringList& arguments) {
                   << p.reason << "\n";
 
     setComputeThreads(args.threads);
-    const ModelLocation location = locateModel(args.modelPath);
-    if (!location.path) {
-        std::cerr << "qualiclip correlate: "
-                  << (args.modelPath.empty() ? missingModelMessage(location)
-                                             : "model file '" + args.modelPath + "' does not exist")
-                  << "\n";
-        return kExitUsage;
-    }
     std::unique_ptr<ScoringEngine> engine;
-    try {
-        engine =
-            std::make_unique<ScoringEngine>(QualiClipModel::load(*location.path, args.modelOptions), args.scoring);
-    } catch (const std::exception& e) {
-        std::cerr << "qualiclip correlate: " << e.what() << "\n";
-        return kExitUsage;
-    }
-
     std::unique_ptr<Catalog> catalog;
-    if (!args.catalogPath.empty()) {
-        try {
-            catalog = std::make_unique<Catalog>(args.catalogPath);
-        } catch (const std::exception& e) {
-            std::cerr << "qualiclip correlate: " << e.what()
-                      << " (--no-catalog scores without one)\n";
-            return kExitUsage;
-        }
-    }
     CatalogScorerCounts counts;
-    const ImageScorer scorer =
-        catalog ? catalogScorer(*catalog, *engine, &counts) : engineScorer(*engine);
+    std::string modelSha256, policy = args.scoring.resize.toString();
+    ImageScorer scorer;
+    if (!args.scoresFile.empty()) {
+        if (const auto status = scorerFromRows(args.scoresFile, scorer, modelSha256, policy))
+            return *status;
+    } else {
+        if (const auto status = scorerFromModel(args, engine, catalog, counts, scorer))
+            return *status;
+        modelSha256 = engine->model().info().sha256;
+    }
 
     const std::atomic<bool>& interrupted = watchInterrupts();
     const bool terminal = isatty(STDERR_FILENO) != 0;
@@ -244,9 +298,9 @@ int runCorrelateCommand(const QStringList& arguments) {
 
     if (!args.reportFolder.empty()) {
         try {
-            writeAgreementReport(args.reportFolder, study,
-                                 {engine->model().info().sha256, args.scoring.resize.toString(),
-                                  QCI_VERSION, args.mosFile, args.imagesFolder});
+            writeAgreementReport(
+                args.reportFolder, study,
+                {modelSha256, policy, QCI_VERSION, args.mosFile, args.imagesFolder});
         } catch (const QualiClipError& e) {
             std::cerr << "qualiclip correlate: " << e.what() << "\n";
             return kExitUsage;

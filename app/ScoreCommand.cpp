@@ -21,6 +21,8 @@
 #include "models/ModelLocator.h"
 #include "engine/QualiClipModel.h"
 #include "results/ResultWriter.h"
+#include "results/ResultRows.h"
+#include "results/ResultShards.h"
 #include "engine/ScoringEngine.h"
 
 namespace qc::cli {
@@ -39,6 +41,8 @@ struct ScoreArguments {
     std::string mapsDir;  // with ScoringOptions::map
     std::string catalogPath;  // empty with --no-catalog
     std::vector<std::string> inputs;
+    std::optional<ShardSpec> shard;  // --shard I/N (cluster runs, results/ResultShards.h)
+    bool resume = false;
 };
 
 void addOptions(QCommandLineParser& parser) {
@@ -67,6 +71,13 @@ void addOptions(QCommandLineParser& parser) {
                     "window's). Images already scored with this model and policy are not scored again; "
                     "their rows say \"cached\": true. New scores are stored.", "PATH"},
         {"no-catalog", "Neither read nor write a catalog."},
+        {"shard",
+         "Score only share I of N (0 <= I < N) of the images; a path's share depends only on "
+         "the path relative to its folder and N (cluster runs, docs/cluster.md).",
+         "I/N"},
+        {"resume",
+         "With --output: keep the rows FILE (or FILE.part of a killed run) already has, "
+         "score only the other images and append their rows."},
     });
     addDeviceOptions(parser);
     parser.addPositionalArgument("PATH", "Images or folders.", "PATH...");
@@ -110,6 +121,15 @@ std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) 
         a.catalogPath = parser.isSet("catalog") ? parser.value("catalog").toStdString() : Catalog::defaultPath();
     for (const QString& p : parser.positionalArguments()) a.inputs.push_back(p.toStdString());
     if (a.inputs.empty()) return "no images or folders given";
+    if (parser.isSet("shard")) {
+        a.shard = parseShard(parser.value("shard").toStdString());
+        if (!a.shard)
+            return "invalid --shard '" + parser.value("shard").toStdString() +
+                   "' (I/N with 0 <= I < N)";
+    }
+    a.resume = parser.isSet("resume");
+    if (a.resume && (a.outputPath.empty() || a.format != OutputFormat::Jsonl))
+        return "--resume needs --output FILE and --format jsonl";
     return parseDeviceOptions(parser, a.modelOptions, a.scoring.batch);
 }
 
@@ -215,16 +235,27 @@ int runScoreCommand(const QStringList& arguments) {
     }
     MapFileNamer mapNames(args.mapsDir);
 
-    const CollectedImages collected = collectImages(args.inputs, args.recursive);
+    CollectedImages collected = collectImages(args.inputs, args.recursive);
     for (const CollectionProblem& p : collected.problems)
         std::cerr << "qualiclip score: '" << p.path << "': " << p.reason << "\n";
+    if (args.shard) collected.images = selectShard(collected.images, args.inputs, *args.shard);
 
     // Rows go to FILE.part, renamed when the run completes: an interrupted run never leaves a
     // file that looks complete.
     std::ofstream file;
     const std::string partPath = args.outputPath + ".part";
+    if (args.resume) {
+        try {
+            const auto done = prepareResume(args.outputPath, partPath, model->info().sha256,
+                                            args.scoring.resize.toString());
+            collected.images = pathsWithoutRows(collected.images, done);
+        } catch (const ResultFileError& e) {
+            std::cerr << "qualiclip score: " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
     if (!args.outputPath.empty()) {
-        file.open(partPath, std::ios::binary | std::ios::trunc);
+        file.open(partPath, std::ios::binary | (args.resume ? std::ios::app : std::ios::trunc));
         if (!file) {
             std::cerr << "qualiclip score: cannot write '" << partPath << "'\n";
             return kExitUsage;
@@ -294,6 +325,21 @@ int runScoreCommand(const QStringList& arguments) {
     }
     const bool anyFailed = failed > 0 || !collected.problems.empty();
     return anyFailed ? kExitFailed : kExitOk;
+}
+
+std::optional<ScoreCommandLine> parseScoreCommandLine(const QStringList& arguments,
+                                                      std::string& problem) {
+    QCommandLineParser parser;
+    addOptions(parser);
+    if (!parser.parse(arguments)) {
+        problem = parser.errorText().toStdString();
+        return std::nullopt;
+    }
+    ScoreArguments args;
+    problem = parseArguments(parser, args);
+    if (!problem.empty()) return std::nullopt;
+    return ScoreCommandLine{args.inputs, args.recursive, args.outputPath,
+                            args.format == OutputFormat::Jsonl};
 }
 
 }  // namespace qc::cli

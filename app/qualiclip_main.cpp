@@ -10,11 +10,14 @@
 #include "GitVersion.h"  // QCI_GIT_DESCRIBE, made at build time by cmake/GitVersion.cmake
 #include "about/VersionReport.h"
 #include "engine/ComputeEnvironment.h"
+#include "CatalogCommand.h"
 #include "CorrelateCommand.h"
 #include "CullCommand.h"
 #include "DegradeCommand.h"
+#include "MergeCommand.h"
 #include "ModelsCommand.h"
 #include "ScoreCommand.h"
+#include "SlurmCommand.h"
 
 namespace {
 
@@ -29,6 +32,9 @@ const char* kUsage =
     "  models     list, download and verify model files (qualiclip models --help)\n"
     "  correlate  agreement of the scores with human MOS on a dataset (qualiclip correlate --help)\n"
     "  cull       pick, reject, rate and label images in the catalog (qualiclip cull --help)\n"
+    "  merge      merge the shard files of a cluster run into one (qualiclip merge --help)\n"
+    "  slurm      score on a Slurm cluster as a job array, then merge (qualiclip slurm --help)\n"
+    "  catalog    import a result file's scores into the catalog (qualiclip catalog --help)\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help\n"
@@ -60,6 +66,9 @@ int main(int argc, char** argv) {
     if (command == "models") return qc::cli::runModelsCommand(rest);
     if (command == "correlate") return qc::cli::runCorrelateCommand(rest);
     if (command == "cull") return qc::cli::runCullCommand(rest);
+    if (command == "merge") return qc::cli::runMergeCommand(rest);
+    if (command == "slurm") return qc::cli::runSlurmCommand(rest);
+    if (command == "catalog") return qc::cli::runCatalogCommand(rest);
     std::cerr << "qualiclip: unknown command '" << command.toStdString() << "'\n\n" << kUsage;
     return 2;
 }
