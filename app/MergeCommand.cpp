@@ -18,7 +18,7 @@ void addOptions(QCommandLineParser& parser) {
     parser.setApplicationDescription(
         "Merges the JSON Lines files of `qualiclip score --shard I/N` runs into one file sorted by "
         "path.\nRefuses shards that disagree on model_sha256, resize (and source, precision, "
-        "prompt_set,\nrecipe, device where rows have them); reports paths with two rows and, with "
+        "prompt_set,\nrecipe where rows have them); reports paths with two rows and, with "
         "--expect, images\nwithout a row. Writes --output only when the set is consistent and "
         "complete.");
     parser.addHelpOption();
