@@ -74,6 +74,7 @@ ImageResult ScoringEngine::score(const PreparedImage& image, const std::atomic<b
     r.height = image.height;
     r.resize = options_.resize.toString();
     r.modelSha256 = model_->info().sha256;
+    r.promptSet = model_->info().promptSet;
     r.decodeSeconds = image.decodeSeconds;
     r.error = image.error;
     if (r.ok()) {

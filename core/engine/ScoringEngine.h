@@ -39,6 +39,7 @@ struct ImageResult {
     int inputWidth = 0, inputHeight = 0;  // what the network saw after the resize policy
     std::string resize;                   // policy text, e.g. "native", "long:1024"
     std::string modelSha256;
+    std::string promptSet = kDefaultPromptSetId;  // which prompts scored it (engine/PromptSet.h)
     double score = 0;                     // valid only when ok()
     std::vector<double> pairProbabilities;
     std::vector<float> embedding;         // L2-normalised image embedding

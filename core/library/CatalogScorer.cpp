@@ -7,7 +7,7 @@
 namespace qc {
 
 ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, const std::string& model,
-                              const std::string& policy) {
+                              const std::string& policy, const std::string& promptSet) {
     ImageResult r;
     r.path = path;
     r.width = c.width;
@@ -16,6 +16,7 @@ ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, co
     r.inputHeight = c.inputHeight;
     r.resize = policy;
     r.modelSha256 = model;
+    r.promptSet = promptSet;
     r.score = c.score;
     r.pairProbabilities = c.pairProbabilities;
     r.embedding = c.embedding;
@@ -29,6 +30,8 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                                        const ScoringEngine::ResultCallback& onResult,
                                        const std::atomic<bool>* cancel) -> size_t {
         const std::string& model = engine.model().info().sha256;
+        const std::string& promptSet = engine.model().info().promptSet;
+        const std::string key = scoringKey(model, promptSet);
         const std::string policy = engine.options().resize.toString();
         std::vector<int64_t> ids(paths.size(), 0);
         std::vector<std::optional<CatalogScore>> hits(paths.size());
@@ -38,7 +41,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
             if (cancel && cancel->load()) break;
             try {
                 ids[i] = catalog.resolve(paths[i]).id;
-                if (readCache) hits[i] = catalog.score(ids[i], model, policy, /*withEmbedding=*/false);
+                if (readCache) hits[i] = catalog.score(ids[i], key, policy, /*withEmbedding=*/false);
             } catch (const std::exception&) {
                 // Unreadable: the engine reports it in the image's result.
             }
@@ -55,7 +58,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                 if (!hits[delivered]) return false;  // cancelled before it was looked up
                 if (counts) ++counts->cached;
                 onResult(delivered,
-                         cachedImageResult(paths[delivered], *hits[delivered], model, policy));
+                         cachedImageResult(paths[delivered], *hits[delivered], model, policy, promptSet));
             }
             return true;
         };
