@@ -17,6 +17,7 @@
 #include "ui/inspector/ImageDetailPanel.h"
 #include "ui/inspector/InspectorWindow.h"
 #include "ui/maps/MapPanel.h"
+#include "engine/PromptSet.h"
 #include "models/ModelLocator.h"
 #include "ui/research/ResearchWindow.h"
 #include "ui/session/ScoringSession.h"
@@ -35,6 +36,7 @@ struct InspectorArguments {
     QString researchMos{}, researchImages{};  // --research: open the research window on these
     qc::MosColumns researchColumns{};
     std::optional<qc::ResizePolicy> researchCompare{};  // run B: the same model at this policy
+    std::optional<qc::PromptSet> promptSet{};           // --prompts: score with this set
 };
 
 [[noreturn]] void usageError(const QString& message) {
@@ -80,6 +82,8 @@ InspectorArguments parseArguments(const QApplication& app) {
                      "the study is done.", "MOS.csv"},
         {"research-images", "With --research: the images folder (default: the MOS file's folder).", "DIR"},
         {"research-preset", "With --research: koniq (default) or flive columns.", "NAME", "koniq"},
+        {"prompts", "Score with the antonym pairs of this .prompts file instead of the model's own (as the "
+                    "toolbar's Prompts switch does); needs CLIP's vocabulary.", "FILE"},
         {"research-compare", "With --research: then run B, the same model at this resize policy (e.g. long:224), "
                              "shown beside A.", "POLICY"},
     });
@@ -97,6 +101,13 @@ InspectorArguments parseArguments(const QApplication& app) {
         if (args.mapKind == 0)
             usageError(QStringLiteral("--map wants dense, patches or gradcam, not '%1'").arg(parser.value("map")));
         args.mapSideBySide = parser.isSet("map-side-by-side");
+    }
+    if (parser.isSet("prompts")) {
+        try {
+            args.promptSet = qc::readPromptSetFile(parser.value("prompts").toStdString());
+        } catch (const std::exception& e) {
+            usageError(QString::fromStdString(e.what()));
+        }
     }
     if (parser.isSet("research")) {
         args.researchMos = parser.value("research");
@@ -229,6 +240,7 @@ int main(int argc, char** argv) {
     if (args.view == QLatin1String("grid")) window.showGrid(true);
     if (args.view == QLatin1String("viewer")) QTimer::singleShot(0, &window, [&window] { window.enlargeViewer(); });
     if (args.scoreRange) window.setScoreRange(args.scoreRange);
+    if (args.promptSet) window.usePromptSet(*args.promptSet);
     window.loadModel(args.modelPath);
     window.open(args.inputs);
     if (!args.researchMos.isEmpty())
