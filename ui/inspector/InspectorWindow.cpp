@@ -275,7 +275,8 @@ void InspectorWindow::createMenus() {
     scoring->addSeparator();
     scoring->addAction(ResearchWindow::makeOpenAction(
         this, [this] { return session_->modelPath(); }, [this] { return session_->sharedCatalog(); },
-        [this](const QString& path) { showImage(path); raise(); activateWindow(); }));
+        [this](const QString& path) { showImage(path); raise(); activateWindow(); },
+        [this] { return customPromptSet_; }));
 }
 
 void InspectorWindow::createToolBar() {
@@ -788,7 +789,7 @@ void InspectorWindow::onPromptChoice(int index) {
         session_->setPromptSet(std::nullopt);
 }
 
-void InspectorWindow::editPromptSet() {
+QDialog* InspectorWindow::editPromptSet() {
     // The tokenizer of the model's text side when loaded, else CLIP's vocabulary read here (0.2 s).
     std::shared_ptr<const qc::ClipTokenizer> tokenizer;
     QString message;
@@ -803,9 +804,12 @@ void InspectorWindow::editPromptSet() {
             message = QString::fromStdString(e.what());
         }
     }
-    PromptSetEditor editor(tokenizer, message, this);
-    editor.setPromptSet(customPromptSet_ ? *customPromptSet_ : qc::starterPromptSets().front());
-    if (editor.exec() == QDialog::Accepted) usePromptSet(editor.promptSet());
+    auto* editor = new PromptSetEditor(tokenizer, message, this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    editor->setPromptSet(customPromptSet_ ? *customPromptSet_ : qc::starterPromptSets().front());
+    connect(editor, &QDialog::accepted, this, [this, editor] { usePromptSet(editor->promptSet()); });
+    editor->open();
+    return editor;
 }
 
 void InspectorWindow::onPromptSetChanged() {

@@ -62,6 +62,8 @@ public:
     // Scores the open photos with a custom prompt set (the toolbar's Prompts switch selects it).
     void usePromptSet(const qc::PromptSet& set);
     QComboBox* promptSwitch() const { return promptCombo_; }
+    // Opens the prompt-set editor (window-modal, deleted on close); accepting scores with its set.
+    QDialog* editPromptSet();
     // Nothing is loading, scanning, scoring or making visible thumbnails.
     bool settled() const;
     // Downloads the registry's first model into the models folder (from `url` when not empty),
@@ -114,7 +116,6 @@ private:
     void onModelStateChanged();
     void onPromptSetChanged();
     void onPromptChoice(int index);
-    void editPromptSet();
     void onProgressChanged();
     void onPolicyChosen(int index);
     void onThumbnailFailed(ImageId id, const QString& message);
