@@ -26,7 +26,8 @@ const char* kModelsUsage =
     "Usage: qualiclip models <list|download|verify> [options]\n"
     "\n"
     "  list                         the known models and the files in the models folder\n"
-    "  download [ID] [--url URL]    download a model (default: qualiclip) into the models folder;\n"
+    "  download [ID] [--url URL]    download a model (default: qualiclip) and its files (CLIP's\n"
+    "                               vocabulary, for custom prompts) into the models folder;\n"
     "                               --url fetches it from a mirror; --force downloads it again\n"
     "  verify [PATH]                print a model file's SHA-256 and check every tensor\n"
     "                               (default: the model the program would use); exit 0 only if valid\n";
@@ -118,7 +119,11 @@ int downloadModel(const QStringList& arguments) {
     if (std::filesystem::exists(target, ec) && !parser.isSet("force")) {
         std::cout << entry->name << " is already installed at " << target
                   << " (--force downloads it again)\n";
-        return kExitOk;
+        // Its companion files (CLIP's vocabulary) may still be missing: models installed before
+        // the registry listed them.
+        const DownloadResult companions = installCompanionFiles(*entry, folder, {}, nullptr, url);
+        if (!companions.ok) std::cerr << "qualiclip models: " << companions.error << "\n";
+        return companions.ok ? kExitOk : kExitFailed;
     }
     std::cerr << "Downloading " << entry->name << " (licence " << entry->licence << ") from "
               << (url.empty() ? entry->url : url) << "\n";

@@ -19,6 +19,7 @@
 #include "library/ImageCollector.h"
 #include "results/MapExport.h"
 #include "models/ModelLocator.h"
+#include "engine/PromptSetEncoder.h"
 #include "engine/QualiClipModel.h"
 #include "results/ResultWriter.h"
 #include "results/ResultRows.h"
@@ -40,6 +41,8 @@ struct ScoreArguments {
     int threads = 0;
     std::string mapsDir;  // with ScoringOptions::map
     std::string catalogPath;  // empty with --no-catalog
+    std::string promptsPath;  // --prompts: a .prompts file instead of the model's stored pairs
+    std::string vocabPath;
     std::vector<std::string> inputs;
     std::optional<ShardSpec> shard;  // --shard I/N (cluster runs, results/ResultShards.h)
     bool resume = false;
@@ -78,6 +81,10 @@ void addOptions(QCommandLineParser& parser) {
         {"resume",
          "With --output: keep the rows FILE (or FILE.part of a killed run) already has, "
          "score only the other images and append their rows."},
+        {"prompts", "Score with the antonym pairs of FILE (one 'name: positive | negative' per line) "
+                    "instead of the model's 7; rows then carry the set's SHA-256 as prompt_set.", "FILE"},
+        {"vocab", "CLIP's vocabulary for --prompts (default: $QUALICLIP_VOCAB, then "
+                  "$XDG_DATA_HOME/qualiclip/models/bpe_simple_vocab_16e6.txt.gz).", "PATH"},
     });
     addDeviceOptions(parser);
     parser.addPositionalArgument("PATH", "Images or folders.", "PATH...");
@@ -119,6 +126,8 @@ std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) 
     if (parser.isSet("no-catalog") && parser.isSet("catalog")) return "--catalog and --no-catalog together";
     if (!parser.isSet("no-catalog"))
         a.catalogPath = parser.isSet("catalog") ? parser.value("catalog").toStdString() : Catalog::defaultPath();
+    a.promptsPath = parser.value("prompts").toStdString();
+    a.vocabPath = parser.value("vocab").toStdString();
     for (const QString& p : parser.positionalArguments()) a.inputs.push_back(p.toStdString());
     if (a.inputs.empty()) return "no images or folders given";
     if (parser.isSet("shard")) {
@@ -166,6 +175,24 @@ std::shared_ptr<const QualiClipModel> loadModel(const std::string& explicitPath,
     }
     try {
         return QualiClipModel::load(*location.path, options);
+    } catch (const std::exception& e) {
+        error = e.what();
+        return nullptr;
+    }
+}
+
+// The model scoring with the --prompts set (its features computed by the model's own text
+// encoder), or nullptr with the problem in error.
+std::shared_ptr<const QualiClipModel> withPromptSet(const std::shared_ptr<const QualiClipModel>& model,
+                                                    const ScoreArguments& a, std::string& error) {
+    try {
+        const PromptSet set = readPromptSetFile(a.promptsPath);
+        const ModelLocation vocabulary = locateVocabulary(a.vocabPath);
+        if (!vocabulary.path) {
+            error = missingVocabularyMessage(vocabulary);
+            return nullptr;
+        }
+        return PromptSetEncoder::forModel(*model, *vocabulary.path)->modelFor(model, set);
     } catch (const std::exception& e) {
         error = e.what();
         return nullptr;
@@ -221,6 +248,10 @@ int runScoreCommand(const QStringList& arguments) {
     std::string modelError;
     auto model = loadModel(args.modelPath, args.modelOptions, modelError);
     if (!model) {
+        std::cerr << "qualiclip score: " << modelError << "\n";
+        return kExitUsage;
+    }
+    if (!args.promptsPath.empty() && !(model = withPromptSet(model, args, modelError))) {
         std::cerr << "qualiclip score: " << modelError << "\n";
         return kExitUsage;
     }

@@ -2,6 +2,7 @@
 // window (ui/inspector/InspectorWindow) and, for documentation and checks, saves a screenshot once every
 // image is scored.
 #include <QApplication>
+#include <QDialog>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QTimer>
@@ -20,6 +21,7 @@
 #include "ui/inspector/ImageDetailPanel.h"
 #include "ui/inspector/InspectorWindow.h"
 #include "ui/maps/MapPanel.h"
+#include "engine/PromptSet.h"
 #include "models/ModelLocator.h"
 #include "ui/research/ResearchWindow.h"
 #include "ui/session/ScoringSession.h"
@@ -39,6 +41,7 @@ struct InspectorArguments {
     QString researchMos{}, researchImages{};  // --research: open the research window on these
     qc::MosColumns researchColumns{};
     std::optional<qc::ResizePolicy> researchCompare{};  // run B: the same model at this policy
+    std::optional<qc::PromptSet> promptSet{};           // --prompts: score with this set
 };
 
 [[noreturn]] void usageError(const QString& message) {
@@ -72,8 +75,8 @@ InspectorArguments parseArguments(const QApplication& app) {
                  "and pair bars given most of the window) or compare (once every image is scored, the best, "
                  "a middle and the worst image side by side; --screenshot then pictures the compare window) or lab "
                  "(once every image is scored, the degradation lab on the first image; --screenshot pictures the "
-                 "lab when its run is done, with --map's map in its cell view) or about (once every image is "
-                 "scored, Help > About; --screenshot pictures that dialog).",
+                 "lab when its run is done, with --map's map in its cell view), about (once every image is "
+                 "scored, Help > About; --screenshot pictures that dialog) or prompts (the prompt-set editor).",
          "VIEW"},
         {"score-range", "Show only images scored within LO..HI, as dragging that range on the histogram does.",
          "LO:HI"},
@@ -85,6 +88,9 @@ InspectorArguments parseArguments(const QApplication& app) {
                      "the study is done.", "MOS.csv"},
         {"research-images", "With --research: the images folder (default: the MOS file's folder).", "DIR"},
         {"research-preset", "With --research: koniq (default) or flive columns.", "NAME", "koniq"},
+        {"prompts", "Score with the antonym pairs of this .prompts file instead of the model's own (as the "
+                    "toolbar's Prompts switch does); needs CLIP's vocabulary. With --research: run B scores "
+                    "with this set, run A with the model's own prompts.", "FILE"},
         {"research-compare", "With --research: then run B, the same model at this resize policy (e.g. long:224), "
                              "shown beside A.", "POLICY"},
     });
@@ -93,8 +99,8 @@ InspectorArguments parseArguments(const QApplication& app) {
     InspectorArguments args{parser.value("model"), parser.value("screenshot"), parser.isSet("quit-after-scoring"),
                             QStringLiteral("table"), std::nullopt, parser.positionalArguments()};
     if (parser.isSet("view")) args.view = parser.value("view");
-    if (!QStringList{"table", "grid", "viewer", "compare", "lab", "about"}.contains(args.view))
-        usageError(QStringLiteral("--view wants table, grid, viewer, compare, lab or about, not '%1'").arg(args.view));
+    if (!QStringList{"table", "grid", "viewer", "compare", "lab", "about", "prompts"}.contains(args.view))
+        usageError(QStringLiteral("--view wants table, grid, viewer, compare, lab, about or prompts, not '%1'").arg(args.view));
     if (parser.isSet("score-range")) args.scoreRange = parseScoreRange(parser.value("score-range"));
     if (parser.isSet("map")) {
         const QStringList kinds{"dense", "patches", "gradcam"};
@@ -102,6 +108,13 @@ InspectorArguments parseArguments(const QApplication& app) {
         if (args.mapKind == 0)
             usageError(QStringLiteral("--map wants dense, patches or gradcam, not '%1'").arg(parser.value("map")));
         args.mapSideBySide = parser.isSet("map-side-by-side");
+    }
+    if (parser.isSet("prompts")) {
+        try {
+            args.promptSet = qc::readPromptSetFile(parser.value("prompts").toStdString());
+        } catch (const std::exception& e) {
+            usageError(QString::fromStdString(e.what()));
+        }
     }
     if (parser.isSet("research")) {
         args.researchMos = parser.value("research");
@@ -158,6 +171,7 @@ void whenSettled(qc::ui::InspectorWindow* window, const InspectorArguments& args
         poll->stop();
         window->goToFirst();  // the best image, with the list at its top (Home)
         QWidget* pictured = window;
+        if (args.view == QLatin1String("prompts")) pictured = window->editPromptSet();
         if (args.view == QLatin1String("compare")) {
             const int rows = window->proxy()->rowCount();
             if (auto* compare = window->compareRows({0, rows / 2, rows - 1})) pictured = compare;
@@ -199,6 +213,7 @@ void openResearch(qc::ui::InspectorWindow* window, const InspectorArguments& arg
     research->setModel(0, location.path ? QString::fromStdString(*location.path) : args.modelPath,
                        qc::ResizePolicy::native());
     if (args.researchCompare) research->setModel(1, QString(), *args.researchCompare);
+    if (args.promptSet) research->setPromptSet(1, *args.promptSet);  // run B: the set, run A: the model's own
     QObject::connect(research, &qc::ui::ResearchWindow::imageActivated, window,
                      [window](const QString& path) { window->open({path}); });
     auto finish = [research, args] {
@@ -207,7 +222,7 @@ void openResearch(qc::ui::InspectorWindow* window, const InspectorArguments& arg
     };
     QObject::connect(research, &qc::ui::ResearchWindow::runFinished, research,
                      [research, args, finish](int run, bool ok) {
-                         if (run == 0 && ok && args.researchCompare) {
+                         if (run == 0 && ok && (args.researchCompare || args.promptSet)) {
                              research->startRun(1);
                              return;
                          }
@@ -240,11 +255,13 @@ int main(int argc, char** argv) {
     if (args.view == QLatin1String("grid")) window.showGrid(true);
     if (args.view == QLatin1String("viewer")) QTimer::singleShot(0, &window, [&window] { window.enlargeViewer(); });
     if (args.scoreRange) window.setScoreRange(args.scoreRange);
+    if (args.promptSet) window.usePromptSet(*args.promptSet);
     window.loadModel(args.modelPath);
     window.open(args.inputs);
     if (!args.researchMos.isEmpty())
         openResearch(&window, args);
-    else if (!args.screenshotPath.isEmpty() || args.quitAfterScoring || args.view == QLatin1String("compare"))
+    else if (!args.screenshotPath.isEmpty() || args.quitAfterScoring || args.view == QLatin1String("compare") ||
+             args.view == QLatin1String("prompts"))
         whenSettled(&window, args);
     return QApplication::exec();
 }

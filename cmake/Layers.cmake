@@ -18,6 +18,7 @@ set(QCI_LAYERS
   "ui/models: core ui/widgets ui/session"
   "ui/lab: core ui/widgets ui/maps"
   "ui/research: core ui/widgets"
+  "ui/prompts: core ui/widgets"
   "ui/inspector: core ui")
 
 # Headers that core/ must not include: every header of these Qt modules, by file name.

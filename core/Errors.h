@@ -24,6 +24,13 @@ public:
     using QualiClipError::QualiClipError;
 };
 
+// A custom prompt or prompt set cannot be used: vocabulary missing or damaged, a prompt longer
+// than the text encoder's context, a malformed .prompts line.
+class PromptError : public QualiClipError {
+public:
+    using QualiClipError::QualiClipError;
+};
+
 // Work was stopped on request; never shown as an error to the user.
 class Cancelled : public QualiClipError {
 public:

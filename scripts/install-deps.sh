@@ -13,6 +13,8 @@ QCI_PACKAGES=(
   libgtest-dev                        # core tests
   libsqlite3-dev                      # the catalog of scores and decisions (embedded, WAL, transactions)
   libexiv2-dev                        # XMP sidecars, the library darktable and digiKam use
+  zlib1g-dev                          # CLIP's tokenizer reads the gzipped BPE vocabulary (bpe_simple_vocab_16e6.txt.gz)
+  libicu-dev                          # CLIP's tokenizer: Unicode letter/number classes and lower-casing as Python's
   xvfb xauth                          # screenshots of the window under a virtual display
   qt6-svg-dev                         # the application icon (SVG) rendered for the window and About
   python3-docutils                    # rst2man: the manual pages from docs/man/*.rst

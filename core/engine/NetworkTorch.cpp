@@ -394,6 +394,30 @@ std::shared_ptr<const QualiClipModel> QualiClipModel::fromCheckpoint(const Check
     return std::shared_ptr<const QualiClipModel>(new QualiClipModel(std::move(impl)));
 }
 
+std::shared_ptr<const QualiClipModel> QualiClipModel::withPrompts(const std::vector<std::vector<float>>& features,
+                                                                  std::vector<PromptPair> pairs,
+                                                                  const std::string& promptSetId) const {
+    const int64_t dim = impl_->prompts.size(1);
+    if (pairs.empty() || features.size() != 2 * pairs.size())
+        throw PromptError(std::to_string(features.size()) + " prompt features for " + std::to_string(pairs.size()) +
+                          " pairs; each pair needs two");
+    std::vector<float> flat;
+    for (const std::vector<float>& row : features) {
+        if (static_cast<int64_t>(row.size()) != dim)
+            throw PromptError("a prompt feature of " + std::to_string(row.size()) + " values for a model whose embedding has " +
+                              std::to_string(dim));
+        flat.insert(flat.end(), row.begin(), row.end());
+    }
+    auto impl = std::make_unique<Impl>(*impl_);  // tensors are shared handles: no weights copied
+    impl->prompts = at::from_blob(flat.data(), {static_cast<int64_t>(features.size()), dim}, at::kFloat)
+                        .clone()
+                        .to(impl->device);  // where the model runs
+    impl->info.pairs = std::move(pairs);
+    impl->info.spec.pairCount = static_cast<int>(impl->info.pairs.size());
+    impl->info.promptSet = promptSetId;
+    return std::shared_ptr<const QualiClipModel>(new QualiClipModel(std::move(impl)));
+}
+
 void QualiClipModel::checkInput(const cv::Mat& rgb) {
     if (rgb.empty() || rgb.type() != CV_8UC3)
         throw ImageError("network input must be a non-empty 8-bit RGB image");

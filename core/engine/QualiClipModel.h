@@ -20,6 +20,7 @@
 #include "engine/Checkpoint.h"
 #include "engine/ComputeDevice.h"
 #include "engine/ModelSpec.h"
+#include "engine/PromptSet.h"
 #include "engine/Prompts.h"
 
 namespace qc {
@@ -31,6 +32,7 @@ struct ModelInfo {
     std::vector<PromptPair> pairs;
     ComputeDevice device;  // where the weights live and the network runs
     Precision precision = Precision::Float32;
+    std::string promptSet = kDefaultPromptSetId;  // or promptSetId() of the custom set in use
 };
 
 // Summary statistics of one feature map, as the conformance oracle records them.
@@ -88,6 +90,13 @@ public:
     QualiClipModel& operator=(const QualiClipModel&) = delete;
 
     const ModelInfo& info() const;
+
+    // The same network scoring with other antonym prompts: features holds 2P L2-normalised rows
+    // (positive, negative, positive, ...; engine/PromptSetEncoder.h makes them), pairs their
+    // names. The weights are shared, not copied. Throws PromptError when the sizes disagree.
+    std::shared_ptr<const QualiClipModel> withPrompts(const std::vector<std::vector<float>>& features,
+                                                      std::vector<PromptPair> pairs,
+                                                      const std::string& promptSetId) const;
 
     // rgb: CV_8UC3 in R,G,B order; both sides >= 31 px (smaller gives an empty feature map;
     // throws ImageError). Multiply-adds of the network for an input size, for benchmarks.

@@ -88,6 +88,7 @@ ImageResult ScoringEngine::resultFor(const PreparedImage& image) const {
     r.modelSha256 = model_->info().sha256;
     r.device = model_->info().device.toString();
     r.precision = model_->info().precision;
+    r.promptSet = model_->info().promptSet;
     r.decodeSeconds = image.decodeSeconds;
     r.error = image.error;
     return r;

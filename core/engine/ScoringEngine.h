@@ -44,6 +44,7 @@ struct ImageResult {
     std::string modelSha256;
     std::string device = "cpu";           // where the network ran (engine/ComputeDevice.h)
     Precision precision = Precision::Float32;
+    std::string promptSet = kDefaultPromptSetId;  // which prompts scored it (engine/PromptSet.h)
     double score = 0;                     // valid only when ok()
     std::vector<double> pairProbabilities;
     std::vector<float> embedding;         // L2-normalised image embedding

@@ -132,7 +132,9 @@ public:
     // resolve() + score(): the cached score of the file as it is now, if any.
     std::optional<CatalogScore> cachedScore(const std::string& path, const std::string& modelSha256,
                                             const std::string& policy);
-    // Stores a successful result under (image, result.modelSha256, result.resize).
+    // Stores a successful result under (image, scoringKey(result.modelSha256, result.promptSet),
+    // result.resize). Lookups pass that key as modelSha256: the stored prompts' key is the plain
+    // hash, so catalogs written before custom prompts existed keep working.
     void storeScore(int64_t imageId, const ImageResult& result);
     // Many at once, one transaction (imports, benchmarks).
     void storeScores(const std::vector<std::pair<int64_t, const ImageResult*>>& results);

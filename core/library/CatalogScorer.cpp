@@ -16,6 +16,7 @@ ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, co
     r.inputHeight = c.inputHeight;
     r.resize = resize;
     r.modelSha256 = model.sha256;
+    r.promptSet = model.promptSet;
     r.device = model.device.toString();
     r.precision = model.precision;
     r.score = c.score;
@@ -31,6 +32,8 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                                        const ScoringEngine::ResultCallback& onResult,
                                        const std::atomic<bool>* cancel) -> size_t {
         const std::string& model = engine.model().info().sha256;
+        const std::string& promptSet = engine.model().info().promptSet;
+        const std::string key = scoringKey(model, promptSet);
         const std::string policy =
             scoreVariant(engine.options().resize.toString(), engine.model().info().precision);
         std::vector<int64_t> ids(paths.size(), 0);
@@ -41,7 +44,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
             if (cancel && cancel->load()) break;
             try {
                 ids[i] = catalog.resolve(paths[i]).id;
-                if (readCache) hits[i] = catalog.score(ids[i], model, policy, /*withEmbedding=*/false);
+                if (readCache) hits[i] = catalog.score(ids[i], key, policy, /*withEmbedding=*/false);
             } catch (const std::exception&) {
                 // Unreadable: the engine reports it in the image's result.
             }

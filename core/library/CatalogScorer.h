@@ -1,6 +1,6 @@
 // CatalogScorer: an ImageScorer (engine/ImageScorer.h) that answers from a Catalog (library/Catalog.h) and
-// runs the engine only on the images whose score it does not hold for this model (SHA-256) and
-// resize policy; every new score is stored before it is delivered, so a study run twice on the
+// runs the engine only on the images whose score it does not hold for this model (SHA-256), prompt
+// set (engine/PromptSet.h scoringKey) and resize policy; every new score is stored before it is delivered, so a study run twice on the
 // same dataset scores nothing the second time.
 //
 // Usage:
@@ -16,6 +16,7 @@
 #include <cstddef>
 
 #include "engine/ImageScorer.h"
+#include "engine/PromptSet.h"
 
 namespace qc {
 

@@ -185,13 +185,14 @@ private:
             head_ += data.left(1024);
             if (head_.size() >= 2) {
                 sniffed_ = true;
-                if (!head_.startsWith("PK")) {
+                if (!head_.startsWith(QByteArray::fromStdString(options_.magic))) {
                     const std::string where = quoted(reply_->url());
                     decide(Outcome::Fatal,
                            looksLikeHtml(head_)
                                ? where + ": the server sent a web page instead of the model file; the link may "
                                          "lead to a download page or need a login"
-                               : where + ": this is not a PyTorch checkpoint (it does not start like a zip archive)");
+                               : where + (options_.magic == "PK" ? std::string(": this is not a PyTorch checkpoint (it does not start like a zip archive)")
+                                                       : std::string(": this is not the expected file (wrong first bytes)")));
                     return;
                 }
             }
@@ -382,6 +383,53 @@ DownloadResult installModel(const RegistryEntry& entry, const std::string& folde
         result.warning = recordInstalledModel(folder, record);
     } catch (const QualiClipError& e) {
         result.warning = std::string("the model is installed, but its hash could not be recorded: ") + e.what();
+    }
+    // The model works without its companions (default scoring), so their failure is a warning.
+    const DownloadResult companions = installCompanionFiles(entry, folder, progress, cancel, urlOverride);
+    if (!companions.ok && !companions.cancelled) {
+        const std::string warning = "the model is installed, but " + companions.error +
+                                    "; run the download again for custom prompts";
+        result.warning = result.warning.empty() ? warning : result.warning + "; " + warning;
+    }
+    return result;
+}
+
+namespace {
+bool hasSha256(const std::string& path, const std::string& sha256) {
+    try {
+        return sha256OfFile(path) == sha256;
+    } catch (const QualiClipError&) {
+        return false;  // unreadable: download it again
+    }
+}
+}  // namespace
+
+std::string companionUrl(const RegistryFile& file, const std::string& modelUrlOverride) {
+    if (modelUrlOverride.empty()) return file.url;
+    const size_t slash = modelUrlOverride.rfind('/');
+    return modelUrlOverride.substr(0, slash + 1) + file.fileName;
+}
+
+DownloadResult installCompanionFiles(const RegistryEntry& entry, const std::string& folder,
+                                     const DownloadProgressCallback& progress, const std::atomic<bool>* cancel,
+                                     const std::string& modelUrlOverride) {
+    DownloadResult result;
+    result.ok = true;
+    for (const RegistryFile& file : entry.files) {
+        DownloadOptions options;
+        options.url = companionUrl(file, modelUrlOverride);
+        options.destination = (fs::path(folder) / file.fileName).string();
+        options.expectedSha256 = file.sha256;
+        options.expectedSize = file.size.value_or(-1);
+        options.validateCheckpoint = false;
+        options.magic = "\x1f\x8b";  // every companion so far is gzip (CLIP's vocabulary)
+        std::error_code ec;
+        if (fs::is_regular_file(options.destination, ec) && hasSha256(options.destination, file.sha256)) continue;
+        DownloadResult one = ModelDownloader(options).run(progress, cancel);
+        if (!one.ok) {
+            if (!one.cancelled) one.error = "the " + file.role + " (" + file.fileName + ") failed: " + one.error;
+            return one;
+        }
     }
     return result;
 }

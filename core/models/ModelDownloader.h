@@ -37,6 +37,7 @@ struct DownloadOptions {
     int maxAttempts = 3;             // connections per run() (resumes after a dropped connection)
     int stallTimeoutMs = 60000;      // a connection with no data for this long is retried
     bool validateCheckpoint = true;  // the engine's checks of every tensor before installing
+    std::string magic = "PK";        // the file's first bytes: a checkpoint is a zip; gzip is "\x1f\x8b"
 };
 
 struct DownloadProgress {
@@ -74,9 +75,20 @@ private:
     DownloadOptions options_;
 };
 
+// Downloads the entry's companion files (RegistryEntry::files, e.g. CLIP's vocabulary) that are
+// missing from `folder` or whose SHA-256 differs, each verified like the model (no checkpoint
+// checks). Stops at the first failure; ok when every file is in place. With a mirror URL for
+// the model, companions come from the same mirror folder (".../qualiclip.pth" -> ".../<file>").
+DownloadResult installCompanionFiles(const RegistryEntry& entry, const std::string& folder,
+                                     const DownloadProgressCallback& progress = {},
+                                     const std::atomic<bool>* cancel = nullptr,
+                                     const std::string& modelUrlOverride = {});
+std::string companionUrl(const RegistryFile& file, const std::string& modelUrlOverride);
+
 // Downloads a registry entry (from `urlOverride` when not empty: a mirror, or a test server)
 // into `folder`/entry.fileName and records its hash in the folder's installed.json; sets
-// result.warning when an earlier download of it had another hash.
+// result.warning when an earlier download of it had another hash. Then its companion files
+// (installCompanionFiles); a failure there is a warning: the model is installed and scores.
 DownloadResult installModel(const RegistryEntry& entry, const std::string& folder, const std::string& urlOverride,
                             const DownloadProgressCallback& progress = {},
                             const std::atomic<bool>* cancel = nullptr);

@@ -17,16 +17,18 @@ std::string defaultModelsFolder() {
     return (base / "qualiclip" / "models").string();
 }
 
-ModelLocation locateModel(const std::string& explicitPath) {
+namespace {
+
+// explicitPath alone when given (an explicit choice is never silently replaced by another
+// file), else the environment variable, then the file in the models folder.
+ModelLocation locateFile(const std::string& explicitPath, const char* environmentVariable, const char* fileName) {
     ModelLocation location;
     if (!explicitPath.empty()) {
-        // An explicit choice is never silently replaced by another file.
         location.candidates.push_back(explicitPath);
     } else {
-        if (const char* env = std::getenv("QUALICLIP_MODEL"); env && *env)
+        if (const char* env = std::getenv(environmentVariable); env && *env)
             location.candidates.push_back(env);
-        location.candidates.push_back(
-            (std::filesystem::path(defaultModelsFolder()) / "qualiclip.pth").string());
+        location.candidates.push_back((std::filesystem::path(defaultModelsFolder()) / fileName).string());
     }
     for (const std::string& candidate : location.candidates) {
         std::error_code ec;
@@ -36,6 +38,25 @@ ModelLocation locateModel(const std::string& explicitPath) {
         }
     }
     return location;
+}
+
+}  // namespace
+
+ModelLocation locateModel(const std::string& explicitPath) {
+    return locateFile(explicitPath, "QUALICLIP_MODEL", "qualiclip.pth");
+}
+
+ModelLocation locateVocabulary(const std::string& explicitPath) {
+    return locateFile(explicitPath, "QUALICLIP_VOCAB", kVocabularyFileName);
+}
+
+std::string missingVocabularyMessage(const ModelLocation& location) {
+    std::string message = "custom prompts need CLIP's vocabulary (" + std::string(kVocabularyFileName) +
+                          ", 1.3 MB, MIT licence); not found. Looked at:\n";
+    for (const std::string& c : location.candidates) message += "  " + c + "\n";
+    return message + "Get it with `qualiclip models download` (it fetches the model and the vocabulary), "
+                     "or pass --vocab PATH, or set QUALICLIP_VOCAB. Scoring with the model's own prompts "
+                     "works without it.";
 }
 
 std::string missingModelMessage(const ModelLocation& location) {

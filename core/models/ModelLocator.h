@@ -25,4 +25,11 @@ ModelLocation locateModel(const std::string& explicitPath);
 // A message for a user without a model: where we looked and how to get the weights.
 std::string missingModelMessage(const ModelLocation& location);
 
+// CLIP's BPE vocabulary, needed for custom prompts only (engine/ClipTokenizer.h), looked for in
+// order: an explicit path (--vocab), $QUALICLIP_VOCAB, the models folder.
+inline constexpr const char* kVocabularyFileName = "bpe_simple_vocab_16e6.txt.gz";
+ModelLocation locateVocabulary(const std::string& explicitPath);
+// Where we looked and how to get it (`qualiclip models download`); default scoring still works.
+std::string missingVocabularyMessage(const ModelLocation& location);
+
 }  // namespace qc

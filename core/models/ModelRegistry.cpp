@@ -27,7 +27,40 @@ std::string requiredString(const nlohmann::json& entry, const char* key, const s
     return entry.at(key).get<std::string>();
 }
 
+bool isPlainFileName(const std::string& name) {
+    return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos &&
+           name.front() != '.';
+}
+
+RegistryFile parseRegistryFile(const nlohmann::json& item, const std::string& named) {
+    if (!item.is_object()) throw QualiClipError("model registry: " + named + ": a 'files' item is not an object");
+    RegistryFile f;
+    f.role = requiredString(item, "role", named + " files");
+    f.fileName = requiredString(item, "file", named + " file '" + f.role + "'");
+    const std::string where = named + " file '" + f.fileName + "'";
+    if (!isPlainFileName(f.fileName) || f.fileName.size() < 4 || f.fileName.compare(f.fileName.size() - 4, 4, ".pth") == 0)
+        throw QualiClipError("model registry: " + where + " must be a plain file name, not a .pth");
+    f.url = requiredString(item, "url", where);
+    if (f.url.rfind("https://", 0) != 0 && f.url.rfind("http://", 0) != 0)
+        throw QualiClipError("model registry: " + where + ": url must be http or https");
+    f.sha256 = requiredString(item, "sha256", where);
+    if (!isLowerHex64(f.sha256)) throw QualiClipError("model registry: " + where + ": sha256 must be 64 lowercase hex digits");
+    f.licence = requiredString(item, "licence", where);
+    if (item.contains("size") && !item.at("size").is_null()) {
+        if (!item.at("size").is_number_integer() || item.at("size").get<int64_t>() <= 0)
+            throw QualiClipError("model registry: " + where + ": size must be a positive integer or null");
+        f.size = item.at("size").get<int64_t>();
+    }
+    return f;
+}
+
 }  // namespace
+
+std::optional<RegistryFile> RegistryEntry::file(const std::string& role) const {
+    for (const RegistryFile& f : files)
+        if (f.role == role) return f;
+    return std::nullopt;
+}
 
 std::vector<RegistryEntry> parseModelRegistry(const std::string& json) {
     nlohmann::json doc;
@@ -64,6 +97,10 @@ std::vector<RegistryEntry> parseModelRegistry(const std::string& json) {
             e.sha256 = item.at("sha256").is_string() ? item.at("sha256").get<std::string>() : std::string();
             if (!isLowerHex64(e.sha256))
                 throw QualiClipError("model registry: " + named + ": sha256 must be 64 lowercase hex digits or null");
+        }
+        if (item.contains("files")) {
+            if (!item.at("files").is_array()) throw QualiClipError("model registry: " + named + ": 'files' is not a list");
+            for (const nlohmann::json& file : item.at("files")) e.files.push_back(parseRegistryFile(file, named));
         }
         for (const RegistryEntry& other : entries)
             if (other.id == e.id) throw QualiClipError("model registry: id '" + e.id + "' appears twice");

@@ -13,6 +13,17 @@
 
 namespace qc {
 
+// A file a model needs besides its weights, fetched and verified with it by the same downloader:
+// CLIP's BPE vocabulary (role "vocabulary"), without which custom prompts are off.
+struct RegistryFile {
+    std::string role;      // "vocabulary"
+    std::string fileName;  // plain name in defaultModelsFolder()
+    std::string url;
+    std::optional<int64_t> size;
+    std::string sha256;  // required: these files are small, fixed and checked
+    std::string licence;
+};
+
 struct RegistryEntry {
     std::string id;        // "qualiclip"
     std::string name;      // shown to people
@@ -22,6 +33,9 @@ struct RegistryEntry {
     std::string sha256;           // lowercase hex; empty when unknown
     std::string licence;
     std::string citation;
+    std::vector<RegistryFile> files;  // companion files ("files" in the JSON; may be absent)
+
+    std::optional<RegistryFile> file(const std::string& role) const;
 };
 
 // Throws QualiClipError naming the entry and field that is missing or malformed.

@@ -1,7 +1,8 @@
 // ResultWriter: one output row per scored image, as JSON Lines or CSV (RFC 4180 quoting),
 // written and flushed as soon as the image is done. Field names are part of the command-line
 // interface (README, "qualiclip score"): path, width, height, input_width, input_height, resize,
-// score, pairs (pair name -> probability, checkpoint order), model_sha256, seconds, error, cached
+// score, pairs (pair name -> probability, checkpoint or prompt-set order), model_sha256, prompt_set
+// ("default" or the custom set's SHA-256, engine/PromptSet.h), seconds, error, cached
 // (true when the score came from the catalog), and
 // with dense maps map_h, map_w, dense_map. CSV has the scalar fields, one column per pair.
 #pragma once

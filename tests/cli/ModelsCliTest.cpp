@@ -118,6 +118,13 @@ TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
     server.route("/qualiclip.pth", [&](const test::LocalHttpServer::Request& r, int) {
         return test::LocalHttpServer::file(model, r);
     });
+    // The vocabulary comes with the model, from the same mirror folder.
+    QFile vocabularyFile(QString::fromStdString((test::oracleDir() / "bpe_simple_vocab_16e6.txt.gz").string()));
+    ASSERT_TRUE(vocabularyFile.open(QIODevice::ReadOnly));
+    const QByteArray vocabulary = vocabularyFile.readAll();
+    server.route("/bpe_simple_vocab_16e6.txt.gz", [&](const test::LocalHttpServer::Request& r, int) {
+        return test::LocalHttpServer::file(vocabulary, r);
+    });
     const QProcessEnvironment env = isolatedEnvironment(home);
     const RunResult r = runQualiclip({"models", "download", "--url", server.url("/qualiclip.pth")}, env);
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
@@ -127,7 +134,10 @@ TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
     EXPECT_TRUE(fs::exists(installed.parent_path() / "installed.json"));
     EXPECT_FALSE(fs::exists(installed.string() + ".part"));
     EXPECT_CONTAINS(r.out, sha256OfFile(oracleModel()));
-    EXPECT_EQ(server.requests().size(), 1u);
+    EXPECT_TRUE(r.err.find("warning") == std::string::npos) << r.err;
+    EXPECT_EQ(sha256OfFile((installed.parent_path() / "bpe_simple_vocab_16e6.txt.gz").string()),
+              "924691ac288e54409236115652ad4aa250f48203de50a9e4722a6ecd48d6804a");
+    EXPECT_EQ(server.requests().size(), 2u);
 
     const RunResult list = runQualiclip({"models", "list"}, env);
     EXPECT_EQ(list.exitCode, 0);
@@ -137,7 +147,13 @@ TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
     EXPECT_EQ(runQualiclip({"models", "verify"}, env).exitCode, 0);
     // Installed already: no second download without --force.
     EXPECT_EQ(runQualiclip({"models", "download", "--url", server.url("/qualiclip.pth")}, env).exitCode, 0);
-    EXPECT_EQ(server.requests().size(), 1u);
+    EXPECT_EQ(server.requests().size(), 2u);
+    // A model installed before its vocabulary was listed: the next download fetches the vocabulary only.
+    fs::remove(installed.parent_path() / "bpe_simple_vocab_16e6.txt.gz");
+    EXPECT_EQ(runQualiclip({"models", "download", "--url", server.url("/qualiclip.pth")}, env).exitCode, 0);
+    EXPECT_EQ(server.requests().size(), 3u);
+    EXPECT_EQ(server.requests().back().path, "/bpe_simple_vocab_16e6.txt.gz");
+    EXPECT_TRUE(fs::exists(installed.parent_path() / "bpe_simple_vocab_16e6.txt.gz"));
 
     // A failed forced download (404) exits 1 and leaves the installed model as it was.
     const RunResult failed = runQualiclip({"models", "download", "--force", "--url", server.url("/gone.pth")}, env);

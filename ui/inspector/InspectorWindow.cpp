@@ -46,6 +46,7 @@
 #include "ui/models/ModelsDialog.h"
 #include "ui/models/ModelStatusPanel.h"
 #include "ui/inspector/ProblemsDock.h"
+#include "ui/prompts/PromptSetEditor.h"
 #include "engine/QualiClipModel.h"
 #include "ui/session/ScoreFilterProxyModel.h"
 #include "ui/inspector/ScoreHistogram.h"
@@ -86,6 +87,7 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     createStatusBar();
 
     connect(session_, &ScoringSession::modelStateChanged, this, &InspectorWindow::onModelStateChanged);
+    connect(session_, &ScoringSession::promptSetChanged, this, &InspectorWindow::onPromptSetChanged);
     connect(session_, &ScoringSession::progressChanged, this, &InspectorWindow::onProgressChanged);
     connect(session_, &ScoringSession::problemsFound, problems_, &ProblemsDock::add);
     auto selectFirstIfNone = [this] {
@@ -121,6 +123,10 @@ void InspectorWindow::createActions() {
     openFolderAction_ = new QAction(QStringLiteral("Open &Folder\u2026"), this);
     openFolderAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
     connect(openFolderAction_, &QAction::triggered, this, &InspectorWindow::chooseFolder);
+
+    editPromptsAction_ = new QAction(QStringLiteral("Edit &Prompts\u2026"), this);
+    editPromptsAction_->setToolTip(QStringLiteral("Write your own antonym prompt pairs and score the photos with them"));
+    connect(editPromptsAction_, &QAction::triggered, this, &InspectorWindow::editPromptSet);
 
     openModelAction_ = new QAction(QStringLiteral("Open &Model\u2026"), this);
     connect(openModelAction_, &QAction::triggered, this, &InspectorWindow::chooseModel);
@@ -269,10 +275,12 @@ void InspectorWindow::createMenus() {
     scoring->addAction(resumeAction_);
     scoring->addSeparator();
     createDeviceMenu(scoring);
+    scoring->addAction(editPromptsAction_);
     scoring->addSeparator();
     scoring->addAction(ResearchWindow::makeOpenAction(
         this, [this] { return session_->modelPath(); }, [this] { return session_->sharedCatalog(); },
-        [this](const QString& path) { showImage(path); raise(); activateWindow(); }));
+        [this](const QString& path) { showImage(path); raise(); activateWindow(); },
+        [this] { return customPromptSet_; }));
 
     QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
     aboutAction_ = help->addAction(QStringLiteral("&About QualiCLIP Inspector"), this, [this] {
@@ -303,6 +311,15 @@ void InspectorWindow::createToolBar() {
         "Changing it rescores every image."));
     connect(policyCombo_, &QComboBox::activated, this, &InspectorWindow::onPolicyChosen);
     bar->addWidget(policyCombo_);
+    bar->addWidget(new QLabel(QStringLiteral(" Prompts: "), bar));
+    promptCombo_ = new QComboBox(bar);
+    promptCombo_->addItem(QStringLiteral("Model's own (7 pairs)"));
+    promptCombo_->setToolTip(QStringLiteral(
+        "Which antonym prompts score the photos: the model's own 7 pairs (\"Good photo.\" vs \"Bad photo.\", ...) "
+        "or your prompt set (Edit Prompts…). Switching rescores every image."));
+    connect(promptCombo_, &QComboBox::activated, this, &InspectorWindow::onPromptChoice);
+    bar->addWidget(promptCombo_);
+    bar->addAction(editPromptsAction_);
     bar->addSeparator();
     bar->addAction(cancelAction_);
 
@@ -459,6 +476,8 @@ void InspectorWindow::applyComputeDevice(const QString& request) {
 }
 
 void InspectorWindow::createStatusBar() {
+    promptLabel_ = new QLabel(QStringLiteral("Prompts: model's own"), this);
+    statusBar()->addPermanentWidget(promptLabel_);
     modelLabel_ = new QLabel(this);
     policyLabel_ = new QLabel(this);
     progressLabel_ = new QLabel(this);
@@ -815,6 +834,61 @@ void InspectorWindow::onModelStateChanged() {
     } else {
         modelLabel_->setText(state == ModelState::Loading ? QStringLiteral("Model: loading\u2026")
                                                           : QStringLiteral("Model: none"));
+    }
+}
+
+void InspectorWindow::usePromptSet(const qc::PromptSet& set) {
+    customPromptSet_ = set;
+    if (promptCombo_->count() < 2) promptCombo_->addItem(QString());
+    promptCombo_->setItemText(1, QStringLiteral("%1 (%2 pairs)").arg(QString::fromStdString(set.name)).arg(set.pairs.size()));
+    session_->setPromptSet(set);
+}
+
+void InspectorWindow::onPromptChoice(int index) {
+    if (index == 1 && customPromptSet_)
+        session_->setPromptSet(customPromptSet_);
+    else
+        session_->setPromptSet(std::nullopt);
+}
+
+QDialog* InspectorWindow::editPromptSet() {
+    // The tokenizer of the model's text side when loaded, else CLIP's vocabulary read here (0.2 s).
+    std::shared_ptr<const qc::ClipTokenizer> tokenizer;
+    QString message;
+    if (const auto encoder = session_->promptEncoder()) {
+        tokenizer = std::shared_ptr<const qc::ClipTokenizer>(encoder, &encoder->tokenizer());
+    } else {
+        const qc::ModelLocation vocabulary = qc::locateVocabulary({});
+        try {
+            if (vocabulary.path) tokenizer = qc::ClipTokenizer::load(*vocabulary.path);
+            else message = QString::fromStdString(qc::missingVocabularyMessage(vocabulary));
+        } catch (const std::exception& e) {
+            message = QString::fromStdString(e.what());
+        }
+    }
+    auto* editor = new PromptSetEditor(tokenizer, message, this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    editor->setPromptSet(customPromptSet_ ? *customPromptSet_ : qc::starterPromptSets().front());
+    connect(editor, &QDialog::accepted, this, [this, editor] { usePromptSet(editor->promptSet()); });
+    editor->open();
+    return editor;
+}
+
+void InspectorWindow::onPromptSetChanged() {
+    const auto& set = session_->promptSet();
+    promptCombo_->setCurrentIndex(set ? 1 : 0);
+    if (!session_->promptSetError().isEmpty()) {
+        promptLabel_->setText(QStringLiteral("Prompts: model's own (custom set failed)"));
+        promptLabel_->setToolTip(session_->promptSetError());
+        statusBar()->showMessage(session_->promptSetError(), 15000);
+    } else if (set) {
+        promptLabel_->setText(QStringLiteral("Prompts: %1%2")
+                                  .arg(QString::fromStdString(set->name))
+                                  .arg(session_->promptSetLoading() ? QStringLiteral(" (encoding…)") : QString()));
+        promptLabel_->setToolTip(QString::fromStdString(qc::normalisedPromptSetText(*set)));
+    } else {
+        promptLabel_->setText(QStringLiteral("Prompts: model's own"));
+        promptLabel_->setToolTip({});
     }
 }
 

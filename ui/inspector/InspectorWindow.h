@@ -6,8 +6,10 @@
 
 #include <QMainWindow>
 
+#include <optional>
 #include <vector>
 
+#include "engine/PromptSet.h"
 #include "ui/session/FileTransfer.h"
 #include "ui/session/ImageEntry.h"
 #include "ui/session/ScoreFilterProxyModel.h"
@@ -58,6 +60,11 @@ public:
     void showImage(const QString& path);
     // Starts loading `path`, or, when empty, the model core's ModelLocator finds.
     void loadModel(const QString& explicitPath);
+    // Scores the open photos with a custom prompt set (the toolbar's Prompts switch selects it).
+    void usePromptSet(const qc::PromptSet& set);
+    QComboBox* promptSwitch() const { return promptCombo_; }
+    // Opens the prompt-set editor (window-modal, deleted on close); accepting scores with its set.
+    QDialog* editPromptSet();
     // Nothing is loading, scanning, scoring or making visible thumbnails.
     bool settled() const;
     // Downloads the registry's first model into the models folder (from `url` when not empty),
@@ -112,6 +119,8 @@ private:
     void transferFlagged(CullFlag flag, TransferMode mode);  // File > Copy Picks To... / Move Rejects To...
     void applySidecarSettings();                          // Cull > XMP Sidecars
     void onModelStateChanged();
+    void onPromptSetChanged();
+    void onPromptChoice(int index);
     void onProgressChanged();
     void onPolicyChosen(int index);
     void onThumbnailFailed(ImageId id, const QString& message);
@@ -139,6 +148,10 @@ private:
     ModelStatusPanel* modelPanel_ = nullptr;
     ProblemsDock* problems_ = nullptr;
     QComboBox* policyCombo_ = nullptr;
+    QComboBox* promptCombo_ = nullptr;  // the model's own prompts or the custom set
+    QLabel* promptLabel_ = nullptr;
+    QAction* editPromptsAction_ = nullptr;
+    std::optional<qc::PromptSet> customPromptSet_;  // the last set edited or loaded
     QComboBox* flagFilterCombo_ = nullptr;
     QComboBox* starsFilterCombo_ = nullptr;
     FullScreenViewer* fullScreen_ = nullptr;

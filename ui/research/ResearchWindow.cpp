@@ -61,7 +61,8 @@ ResearchWindow::~ResearchWindow() { worker_->cancel(); }
 
 QAction* ResearchWindow::makeOpenAction(QWidget* owner, std::function<QString()> currentModelPath,
                                         std::function<std::shared_ptr<qc::Catalog>()> catalog,
-                                        std::function<void(const QString&)> openImage) {
+                                        std::function<void(const QString&)> openImage,
+                                        std::function<std::optional<qc::PromptSet>()> customPromptSet) {
     auto* action = new QAction(QStringLiteral("&Agreement with Human Scores\u2026"), owner);
     action->setToolTip(
         QStringLiteral("Score a dataset with human MOS and compare: SRCC, KRCC, "
@@ -70,6 +71,9 @@ QAction* ResearchWindow::makeOpenAction(QWidget* owner, std::function<QString()>
         auto* window = new ResearchWindow(catalog(), owner);
         window->setAttribute(Qt::WA_DeleteOnClose);
         window->setModel(0, currentModelPath(), qc::ResizePolicy::native());
+        // The inspector's prompt set, if any, is run B's: default against custom in one click.
+        if (customPromptSet)
+            if (const std::optional<qc::PromptSet> set = customPromptSet()) window->setPromptSet(1, *set);
         QObject::connect(window, &ResearchWindow::imageActivated, owner, openImage);
         window->show();
     });
@@ -153,6 +157,10 @@ void ResearchWindow::buildUi() {
                 [this, run] { startRun(run); });
         auto* policyRow = new QHBoxLayout;
         policyRow->addWidget(policy_[size_t(run)], 1);
+        prompts_[size_t(run)] = new QComboBox(this);
+        prompts_[size_t(run)]->addItem(QStringLiteral("Model's own prompts"));
+        prompts_[size_t(run)]->setToolTip(QStringLiteral("The antonym prompts this run scores with"));
+        policyRow->addWidget(prompts_[size_t(run)], 1);
         policyRow->addWidget(runButton_[size_t(run)]);
         if (run == 1) {
             auto* clear = new QPushButton(QStringLiteral("Clear"), this);
@@ -294,6 +302,16 @@ void ResearchWindow::setModel(int run, const QString& modelPath, const qc::Resiz
     policy_[size_t(run)]->setCurrentText(QString::fromStdString(policy.toString()));
 }
 
+void ResearchWindow::setPromptSet(int run, const qc::PromptSet& set) {
+    customPromptSet_ = set;
+    const QString name = QStringLiteral("Prompt set: %1").arg(QString::fromStdString(set.name));
+    for (QComboBox* combo : prompts_) {
+        if (combo->count() < 2) combo->addItem(QString());
+        combo->setItemText(1, name);
+    }
+    prompts_[size_t(run)]->setCurrentIndex(1);
+}
+
 void ResearchWindow::setBootstrap(int resamples, quint64 seed) {
     resamples_->setValue(resamples);
     seed_->setValue(int(seed));
@@ -332,6 +350,7 @@ bool ResearchWindow::startRun(int run) {
         return false;
     }
     request.policy = *policy;
+    if (prompts_[size_t(run)]->currentIndex() == 1 && customPromptSet_) request.promptSet = customPromptSet_;
     request.statistics.bootstrapResamples = resamples_->value();
     request.statistics.seed = quint64(seed_->value());
     request.catalog = catalog_;

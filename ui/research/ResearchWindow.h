@@ -15,8 +15,10 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "research/MosTable.h"
+#include "engine/PromptSet.h"
 #include "engine/QualiClipModel.h"
 #include "images/ResizePolicy.h"
 
@@ -51,7 +53,8 @@ public:
     // and catalog; opened images go to `openImage`.
     static QAction* makeOpenAction(QWidget* owner, std::function<QString()> currentModelPath,
                                    std::function<std::shared_ptr<qc::Catalog>()> catalog,
-                                   std::function<void(const QString&)> openImage);
+                                   std::function<void(const QString&)> openImage,
+                                   std::function<std::optional<qc::PromptSet>()> customPromptSet = {});
 
     // What the controls hold; the tests and the documentation screenshots set them directly.
     void setDataset(const QString& mosFile, const QString& imagesFolder,
@@ -59,6 +62,9 @@ public:
     void setModel(int run, const QString& modelPath,
                   const qc::ResizePolicy& policy);  // run 0 A, 1 B
     void setBootstrap(int resamples, quint64 seed);
+    // Offers `set` to both runs and selects it for `run`: run B with a prompt set against run A with
+    // the model's own prompts compares the two on one dataset.
+    void setPromptSet(int run, const qc::PromptSet& set);
 
     bool startRun(int run);  // false when the controls are incomplete (the status line says why)
     void cancel();
@@ -109,6 +115,8 @@ private:
     QLineEdit* imagesFolder_ = nullptr;
     std::array<QLineEdit*, 2> modelPath_{};
     std::array<QComboBox*, 2> policy_{};
+    std::array<QComboBox*, 2> prompts_{};  // 0: the model's own prompts, 1: customPromptSet_
+    std::optional<qc::PromptSet> customPromptSet_;
     std::array<QPushButton*, 2> runButton_{};
     QSpinBox* resamples_ = nullptr;
     QSpinBox* seed_ = nullptr;

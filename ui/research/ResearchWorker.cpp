@@ -5,12 +5,16 @@
 
 #include "library/Catalog.h"
 #include "library/CatalogScorer.h"
+#include "Errors.h"
+#include "engine/PromptSetEncoder.h"
 #include "engine/ScoringEngine.h"
+#include "models/ModelLocator.h"
 
 namespace qc::ui {
 
 QString ResearchRun::label() const {
-    return QStringLiteral("%1, %2").arg(modelName, QString::fromStdString(context.resizePolicy));
+    const QString base = QStringLiteral("%1, %2").arg(modelName, QString::fromStdString(context.resizePolicy));
+    return promptSetName.isEmpty() ? base : base + QStringLiteral(", prompts %1").arg(promptSetName);
 }
 
 std::shared_ptr<const ResearchRun> runResearch(const ResearchRequest& request,
@@ -20,6 +24,11 @@ std::shared_ptr<const ResearchRun> runResearch(const ResearchRequest& request,
         request.mosFile.toStdString(), request.imagesFolder.toStdString(), request.columns);
     std::shared_ptr<const qc::QualiClipModel> model = request.model;
     if (!model) model = qc::QualiClipModel::load(request.modelPath.toStdString());
+    if (request.promptSet) {
+        const qc::ModelLocation vocabulary = qc::locateVocabulary(request.vocabularyPath.toStdString());
+        if (!vocabulary.path) throw qc::PromptError(qc::missingVocabularyMessage(vocabulary));
+        model = qc::PromptSetEncoder::forModel(*model, *vocabulary.path)->modelFor(model, *request.promptSet);
+    }
     qc::ScoringOptions options;
     options.resize = request.policy;
     const qc::ScoringEngine engine(model, options);
@@ -33,6 +42,7 @@ std::shared_ptr<const ResearchRun> runResearch(const ResearchRequest& request,
                     QCoreApplication::applicationVersion().toStdString(),
                     request.mosFile.toStdString(), request.imagesFolder.toStdString()};
     run->modelName = QFileInfo(request.modelPath).fileName();
+    if (request.promptSet) run->promptSetName = QString::fromStdString(request.promptSet->name);
     run->cached = request.catalog ? counts.cached : 0;
     run->scored = request.catalog ? counts.scored : run->study.rows.size();
     return run;

@@ -14,9 +14,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "research/AgreementStudy.h"
 #include "research/MosTable.h"
+#include "engine/PromptSet.h"
 #include "engine/QualiClipModel.h"
 #include "images/ResizePolicy.h"
 
@@ -32,6 +34,8 @@ struct ResearchRequest {
     QString modelPath;                                // loaded in the worker unless `model` is set
     std::shared_ptr<const qc::QualiClipModel> model;  // optional: an already loaded checkpoint
     qc::ResizePolicy policy = qc::ResizePolicy::native();
+    std::optional<qc::PromptSet> promptSet;  // score with this set instead of the model's own pairs
+    QString vocabularyPath;                  // CLIP's vocabulary for promptSet ("" = locateVocabulary)
     qc::AgreementOptions statistics;
     std::shared_ptr<qc::Catalog> catalog;  // null: every image is scored
 };
@@ -41,8 +45,9 @@ struct ResearchRun {
     qc::AgreementStudy study;
     qc::ReportContext context;  // model SHA-256, policy, version, MOS file, images folder
     QString modelName;          // the checkpoint's file name
+    QString promptSetName;      // "" for the model's own prompts
     size_t cached = 0, scored = 0;
-    QString label() const;  // "tiny_qualiclip.pth, native"
+    QString label() const;  // "tiny_qualiclip.pth, native" (+ ", prompts exposure")
 };
 
 // Throws QualiClipError (MosTableError, StatisticsError, the model's errors) and Cancelled.

@@ -8,6 +8,7 @@
 
 #include "library/Catalog.h"
 #include "library/CatalogScorer.h"
+#include "models/ModelLocator.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringWorker.h"
 #include "engine/ScoringEngine.h"
@@ -21,6 +22,7 @@ ScoringSession::ScoringSession(QObject* parent)
       scanner_(new FolderScanner(this)),
       loader_(new ModelLoader(this)),
       batchTimer_(new QTimer(this)) {
+    promptLoader_ = new PromptSetLoader(this);
     clock_.start();
     batchTimer_->setSingleShot(true);
     connect(batchTimer_, &QTimer::timeout, this, &ScoringSession::applyPendingResults);
@@ -28,6 +30,18 @@ ScoringSession::ScoringSession(QObject* parent)
     connect(worker_, &ScoringWorker::finished, this, &ScoringSession::onWorkerFinished);
     connect(scanner_, &FolderScanner::scanned, this, &ScoringSession::onScanned);
     connect(loader_, &ModelLoader::loaded, this, &ScoringSession::onModelLoaded);
+    connect(promptLoader_, &PromptSetLoader::loaded, this, [this](std::shared_ptr<const qc::QualiClipModel> custom) {
+        // A set made for a model replaced since is dropped; the new model's load is under way.
+        if (!promptSet_ || !baseModel_ || custom->info().sha256 != baseModel_->info().sha256) return;
+        useModel(std::move(custom));
+        Q_EMIT promptSetChanged();
+    });
+    connect(promptLoader_, &PromptSetLoader::failed, this, [this](const QString& message) {
+        promptSetError_ = message;
+        promptSet_.reset();
+        if (baseModel_ && model_ != baseModel_) useModel(baseModel_);
+        Q_EMIT promptSetChanged();
+    });
     connect(loader_, &ModelLoader::failed, this, &ScoringSession::onModelFailed);
 }
 
@@ -98,13 +112,45 @@ void ScoringSession::onModelFailed(const QString& path, const QString& message) 
 }
 
 void ScoringSession::setModel(std::shared_ptr<const qc::QualiClipModel> model, const QString& path) {
-    model_ = std::move(model);
+    baseModel_ = model;
     modelPath_ = path;
     modelError_.clear();
     modelState_ = ModelState::Ready;
+    // With a prompt set in force the photos are scored once, when the set's model is ready.
+    if (promptSet_ && loadPromptModel()) return;
+    useModel(std::move(model));
+}
+
+void ScoringSession::useModel(std::shared_ptr<const qc::QualiClipModel> model) {
+    model_ = std::move(model);
     table_->setPairs(model_->info().pairs);
     Q_EMIT modelStateChanged();
     restartScoring();
+}
+
+void ScoringSession::setPromptSet(std::optional<qc::PromptSet> set) {
+    promptSet_ = std::move(set);
+    promptSetError_.clear();
+    if (promptSet_ && baseModel_) {
+        if (!loadPromptModel()) return;
+    } else if (!promptSet_) {
+        promptLoader_->cancel();
+        if (baseModel_ && model_ != baseModel_) useModel(baseModel_);
+    }
+    Q_EMIT promptSetChanged();
+}
+
+bool ScoringSession::loadPromptModel() {
+    const qc::ModelLocation vocabulary = qc::locateVocabulary(vocabularyPath_.toStdString());
+    if (!vocabulary.path) {
+        promptSetError_ = QString::fromStdString(qc::missingVocabularyMessage(vocabulary));
+        promptSet_.reset();
+        if (model_ != baseModel_) useModel(baseModel_);
+        Q_EMIT promptSetChanged();
+        return false;
+    }
+    promptLoader_->load(baseModel_, *promptSet_, QString::fromStdString(*vocabulary.path));
+    return true;
 }
 
 void ScoringSession::setPolicy(const qc::ResizePolicy& policy) {
@@ -139,7 +185,7 @@ void ScoringSession::queue(const std::vector<ImageId>& ids) {
         if (!e) continue;
         // A file the catalog knows unchanged, with a score of this model and policy: no job.
         if (const auto known = model_ ? catalogIdIfUnchanged(e->path) : std::nullopt) {
-            if (auto hit = catalog_->score(*known, model_->info().sha256, variant)) {
+            if (auto hit = catalog_->score(*known, qc::scoringKey(model_->info().sha256, model_->info().promptSet), variant)) {
                 cached.emplace_back(id, qc::cachedImageResult(e->path.toStdString(), *hit, model_->info(), resize));
                 continue;
             }
@@ -307,7 +353,7 @@ TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& fol
 }
 
 bool ScoringSession::settled() const {
-    return !scoring_ && pending_.empty() && !scanner_->scanning() && !loader_->loading();
+    return !scoring_ && pending_.empty() && !scanner_->scanning() && !loader_->loading() && !promptLoader_->loading();
 }
 
 }  // namespace qc::ui

@@ -28,6 +28,7 @@
 #include "ui/session/FolderScanner.h"
 #include "ui/session/ImageEntry.h"
 #include "ui/session/ModelLoader.h"
+#include "ui/session/PromptSetLoader.h"
 #include "images/ResizePolicy.h"
 #include "ui/session/ScoringProgress.h"
 #include "library/XmpSidecar.h"
@@ -74,6 +75,19 @@ public:
     bool hasModel() const { return model_ != nullptr; }
     std::shared_ptr<const qc::QualiClipModel> model() const { return model_; }
 
+    // Custom antonym prompts (engine/PromptSet.h): the open photos are rescored with the set's
+    // pairs, now and after any later model change; nullopt returns to the model's stored ones.
+    // The set's model is made off the GUI thread (PromptSetLoader). Without CLIP's vocabulary,
+    // or with a prompt too long, promptSetError() says why and the stored prompts stay in use.
+    void setPromptSet(std::optional<qc::PromptSet> set);
+    const std::optional<qc::PromptSet>& promptSet() const { return promptSet_; }
+    bool promptSetLoading() const { return promptLoader_->loading(); }
+    QString promptSetError() const { return promptSetError_; }
+    // The text side of the model in use once a set was loaded (token counts in the editor).
+    std::shared_ptr<const qc::PromptSetEncoder> promptEncoder() const { return promptLoader_->encoder(); }
+    // CLIP's vocabulary; "" (default) looks where core's locateVocabulary looks.
+    void setVocabularyPath(const QString& path) { vocabularyPath_ = path; }
+
     void setPolicy(const qc::ResizePolicy& policy);
     qc::ResizePolicy policy() const { return policy_; }
     void setComputeThreads(int threads);
@@ -107,6 +121,7 @@ public:
 
 Q_SIGNALS:
     void modelStateChanged();
+    void promptSetChanged();  // requested set, loading state or error changed
     void problemsFound(const std::vector<qc::ui::OpenProblem>& problems);
     void imagesAdded(int count);
     void progressChanged();
@@ -120,6 +135,8 @@ private:
     void onModelLoaded(std::shared_ptr<const qc::QualiClipModel> model, const QString& path);
     void onModelFailed(const QString& path, const QString& message);
     void restartScoring();
+    void useModel(std::shared_ptr<const qc::QualiClipModel> model);
+    bool loadPromptModel();  // false (error set, stored prompts in use) without a vocabulary
     void queue(const std::vector<ImageId>& ids);
     void setScoring(bool scoring);
     std::optional<qint64> catalogIdIfUnchanged(const QString& path) const;
@@ -131,7 +148,11 @@ private:
     ScoringWorker* worker_;
     FolderScanner* scanner_;
     ModelLoader* loader_;
-    std::shared_ptr<const qc::QualiClipModel> model_;
+    std::shared_ptr<const qc::QualiClipModel> model_;      // what scores: base or base + prompt set
+    std::shared_ptr<const qc::QualiClipModel> baseModel_;  // as loaded, with its stored prompts
+    PromptSetLoader* promptLoader_;
+    std::optional<qc::PromptSet> promptSet_;
+    QString promptSetError_, vocabularyPath_;
     std::shared_ptr<qc::Catalog> catalog_;
     std::optional<qc::SidecarNaming> sidecarNaming_;
     QString modelPath_, modelError_;

@@ -61,6 +61,10 @@ protected:
         return o;
     }
 
+    // CLIP's vocabulary, the registry's companion file, beside the model on the mirror.
+    void serveVocabulary(const QByteArray& body = readAll((test::oracleDir() / "bpe_simple_vocab_16e6.txt.gz").string())) {
+        server.route("/bpe_simple_vocab_16e6.txt.gz", [body](const Request& r, int) { return LocalHttpServer::file(body, r); });
+    }
     void serveModel(const QByteArray& path = "/qualiclip.pth") {
         server.route(path, [this](const Request& r, int) { return LocalHttpServer::file(model, r); });
     }
@@ -106,6 +110,7 @@ protected:
 
 TEST_F(ModelDownloaderTest, DownloadsVerifiesAndInstalls) {
     serveModel();
+    serveVocabulary();
     std::vector<DownloadProgress> seen;
     RegistryEntry entry = modelRegistry().front();
     const DownloadResult r = installModel(entry, folder.path().string(), server.url("/qualiclip.pth").toStdString(),
@@ -131,10 +136,32 @@ TEST_F(ModelDownloaderTest, DownloadsVerifiesAndInstalls) {
     ASSERT_EQ(records.size(), 1u);
     EXPECT_EQ(records[0].sha256, modelSha);
     EXPECT_EQ(records[0].id, "qualiclip");
-    // No outside address: the one request came to us, with no compression asked for.
-    ASSERT_EQ(server.requests().size(), 1u);
+    // The vocabulary came with it, verified against the registry's SHA-256.
+    EXPECT_EQ(sha256OfFile(folder.file("bpe_simple_vocab_16e6.txt.gz")), entry.file("vocabulary")->sha256);
+    // No outside address: the two requests came to us, with no compression asked for.
+    ASSERT_EQ(server.requests().size(), 2u);
+    EXPECT_EQ(server.requests()[1].path, "/bpe_simple_vocab_16e6.txt.gz");
     EXPECT_EQ(server.requests()[0].headers.value("accept-encoding"), "identity");
     EXPECT_FALSE(server.requests()[0].headers.contains("range"));
+}
+
+TEST_F(ModelDownloaderTest, ABadVocabularyIsAWarningAndNeverInstalled) {
+    serveModel();
+    serveVocabulary("<html><body>Not found</body></html>");
+    const RegistryEntry entry = modelRegistry().front();
+    const DownloadResult r = installModel(entry, folder.path().string(), server.url("/qualiclip.pth").toStdString());
+    ASSERT_TRUE(r.ok) << r.error;  // the model scores without it
+    EXPECT_CONTAINS(r.warning, "vocabulary (bpe_simple_vocab_16e6.txt.gz) failed");
+    EXPECT_CONTAINS(r.warning, "web page");
+    EXPECT_FALSE(fs::exists(folder.file("bpe_simple_vocab_16e6.txt.gz")));
+    expectInstalledModelIntact();
+    // A cut-off vocabulary (size and hash differ from the registry's) is refused as well.
+    const QByteArray other = readAll((test::oracleDir() / "bpe_simple_vocab_16e6.txt.gz").string()).left(5000);
+    serveVocabulary(other);
+    const DownloadResult again = installCompanionFiles(entry, folder.path().string(), {}, nullptr,
+                                                       server.url("/qualiclip.pth").toStdString());
+    EXPECT_FALSE(again.ok);
+    EXPECT_FALSE(fs::exists(folder.file("bpe_simple_vocab_16e6.txt.gz")));
 }
 
 TEST_F(ModelDownloaderTest, ResumesAfterADroppedConnectionWithRange) {

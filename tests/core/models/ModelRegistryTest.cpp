@@ -1,6 +1,7 @@
 // Tests of the built-in model registry and of installed.json (InstalledModels).
 #include "Errors.h"
 #include "models/InstalledModels.h"
+#include "models/ModelDownloader.h"
 #include "models/ModelRegistry.h"
 #include "TestSupport.h"
 
@@ -43,6 +44,23 @@ TEST(ModelRegistry, RefusesMalformedEntries) {
     EXPECT_THROW(parseModelRegistry(registryWith(R"("file":"a.pth","sha256":"ABC")")), QualiClipError);
     EXPECT_THROW(parseModelRegistry(registryWith(R"("file":"a.pth","size":-3)")), QualiClipError);
     EXPECT_THROW(parseModelRegistry(R"({"models":[{"id":"a","name":"A","file":"a.pth","url":"ftp://x","licence":"L","citation":"C"}]})"),
+                 QualiClipError);
+}
+
+TEST(ModelRegistry, TheModelListsClipsVocabularyAsACompanionFile) {
+    const auto vocabulary = modelRegistry().front().file("vocabulary");
+    ASSERT_TRUE(vocabulary.has_value());
+    EXPECT_EQ(vocabulary->fileName, "bpe_simple_vocab_16e6.txt.gz");
+    EXPECT_EQ(vocabulary->sha256, "924691ac288e54409236115652ad4aa250f48203de50a9e4722a6ecd48d6804a");
+    EXPECT_EQ(vocabulary->size, 1356917);
+    EXPECT_NE(vocabulary->url.find("miccunifi/QualiCLIP"), std::string::npos);
+    EXPECT_EQ(companionUrl(*vocabulary, "http://127.0.0.1:8/m/qualiclip.pth"), "http://127.0.0.1:8/m/bpe_simple_vocab_16e6.txt.gz");
+    EXPECT_EQ(companionUrl(*vocabulary, ""), vocabulary->url);
+    const std::string file = R"("file":"a.pth","files":[{"role":"vocabulary","file":"v.gz","url":"https://x/v.gz","licence":"MIT",)";
+    EXPECT_NO_THROW(parseModelRegistry(registryWith(file + R"("sha256":")" + std::string(64, 'a') + "\"}]")));
+    EXPECT_THROW(parseModelRegistry(registryWith(file + R"("sha256":null}])")), QualiClipError);  // hash required
+    EXPECT_THROW(parseModelRegistry(registryWith(R"("file":"a.pth","files":[{"role":"vocabulary","file":"../v.gz","url":"https://x/v.gz","licence":"MIT","sha256":")" +
+                                                 std::string(64, 'a') + "\"}]")),
                  QualiClipError);
 }
 

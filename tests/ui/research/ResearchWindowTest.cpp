@@ -10,6 +10,8 @@
 #include <QtTest>
 
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "ui/research/AgreementScatter.h"
 #include "library/Catalog.h"
@@ -57,6 +59,39 @@ class ResearchWindowTest : public QObject {
 private Q_SLOTS:
     void init() {
         if (!haveOracle()) QSKIP("needs the oracle files (QCI_ORACLE_DIR)");
+    }
+
+    // Run B with a custom prompt set against run A with the model's own prompts, on one dataset
+    // and one catalog: B's scores are the official recipe's for that set, and neither run is
+    // answered with the other's cached scores.
+    void runResearchWithAPromptSetScoresWithItsPairs() {
+        std::ifstream in(oracle(QStringLiteral("expected_text_multihead.json")).toStdString());
+        const nlohmann::json expected = nlohmann::json::parse(in);
+        qc::PromptSet set{"exposure", {}};
+        for (const auto& p : expected.at("custom_prompt_sets").at("exposure"))
+            set.pairs.push_back({p.at("name"), p.at("positive"), p.at("negative")});
+        QTemporaryDir dir;
+        auto req = request(writeMos(dir), QStringLiteral("native"));
+        req.modelPath = oracle(QStringLiteral("text_multihead_qualiclip.pth"));
+        req.catalog = std::make_shared<qc::Catalog>(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
+        const auto a = runResearch(req);
+        req.promptSet = set;
+        req.vocabularyPath = oracle(QStringLiteral("bpe_simple_vocab_16e6.txt.gz"));
+        const auto b = runResearch(req);
+        QCOMPARE(b->cached, size_t(0));
+        QCOMPARE(b->label(), QStringLiteral("text_multihead_qualiclip.pth, native, prompts exposure"));
+        int checked = 0;
+        for (size_t i = 0; i < b->study.rows.size(); ++i) {
+            const std::string image = b->study.rows[i].name.substr(0, b->study.rows[i].name.size() - 4);
+            const auto& scores = expected.at("custom_prompt_scores");
+            if (!scores.contains(image)) continue;
+            QVERIFY(std::abs(b->study.rows[i].score - scores.at(image).at("exposure").at("score").get<double>()) < 1e-5);
+            QVERIFY(b->study.rows[i].score != a->study.rows[i].score);
+            ++checked;
+        }
+        QCOMPARE(checked, 3);
+        req.promptSet.reset();
+        QCOMPARE(runResearch(req)->cached, size_t(7));  // A's own scores, kept apart from B's
     }
 
     void runResearchGivesFiguresAndCountsScores() {
