@@ -278,7 +278,9 @@ int runScoreCommand(const QStringList& arguments) {
     if (args.resume) {
         try {
             const auto done = prepareResume(args.outputPath, partPath, model->info().sha256,
-                                            args.scoring.resize.toString());
+                                            args.scoring.resize.toString(),
+                                            {{"precision", precisionName(model->info().precision)},
+                                             {"prompt_set", model->info().promptSet}});
             collected.images = pathsWithoutRows(collected.images, done);
         } catch (const ResultFileError& e) {
             std::cerr << "qualiclip score: " << e.what() << "\n";

@@ -212,7 +212,8 @@ ImageScorer resultRowScorer(std::vector<ResultRow> rows, std::string sourceName)
 }
 
 std::vector<std::string> prepareResume(const std::string& outputPath, const std::string& partPath,
-                                       const std::string& modelSha256, const std::string& resize) {
+                                       const std::string& modelSha256, const std::string& resize,
+                                       const std::map<std::string, std::string>& fields) {
     std::error_code ec;
     const bool haveOutput = fs::exists(outputPath, ec), havePart = fs::exists(partPath, ec);
     if (haveOutput && havePart)
@@ -233,6 +234,14 @@ std::vector<std::string> prepareResume(const std::string& outputPath, const std:
                     ", this run uses " +
                     (otherModel ? "model " + modelSha256 : "--resize " + resize) +
                     "; resume with the same model and policy, or write to another --output"));
+        for (const auto& [name, value] : fields) {
+            const auto it = row.identity.find(name);
+            if (it != row.identity.end() && it->second != nlohmann::json(value).dump())
+                throw ResultFileError(lineError(file.path, row.lineNumber,
+                                                "made with " + name + " " + it->second + ", this run uses " +
+                                                    value + "; resume with the same " + name +
+                                                    ", or write to another --output"));
+        }
     }
     if (haveOutput) {
         fs::rename(outputPath, partPath, ec);

@@ -77,10 +77,12 @@ ImageScorer resultRowScorer(std::vector<ResultRow> rows, std::string sourceName)
 // `partPath` (a finished run's in `outputPath`, which is moved there), a cut-off last line is
 // cut away and a missing final newline added, so that appending to `partPath` continues the
 // file. Returns the paths that already have a row. Refuses (ResultFileError) rows made with
-// another model or resize policy than `modelSha256`/`resize`, and the case where both files
-// exist (it cannot tell which run is the latest).
+// another model or resize policy than `modelSha256`/`resize`, or, where rows have them, other
+// values of the identity fields in `fields` (e.g. precision, prompt_set: name -> this run's
+// value), and the case where both files exist (it cannot tell which run is the latest).
 std::vector<std::string> prepareResume(const std::string& outputPath, const std::string& partPath,
-                                       const std::string& modelSha256, const std::string& resize);
+                                       const std::string& modelSha256, const std::string& resize,
+                                       const std::map<std::string, std::string>& fields = {});
 
 // `images` without those whose normal path is among `done` (the rows a resumed run already has),
 // order kept.

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -125,6 +126,29 @@ TEST(ResultRows, ResumeRefusesRowsOfAnotherModelOrPolicyAndLeavesThemAlone) {
     writeFile(part, row("b.png", 0.5) + "\n");
     EXPECT_THROW(prepareResume(output, part, kSha, "native"), ResultFileError)
         << "two files: which is the latest?";
+}
+
+// A resumed run must not mix prompt sets or precisions in one file; rows without the field (older
+// files) are taken as they are.
+TEST(ResultRows, ResumeRefusesRowsOfAnotherPromptSetOrPrecision) {
+    TempDir dir;
+    const std::string output = dir.file("out.jsonl"), part = output + ".part";
+    const std::map<std::string, std::string> run = {{"prompt_set", "default"}, {"precision", "float32"}};
+    std::string custom = row("a.png", 0.5);
+    custom.insert(custom.size() - 1, ",\"prompt_set\":\"" + std::string(64, 'c') + "\"");
+    writeFile(output, custom + "\n");
+    try {
+        prepareResume(output, part, kSha, "native", run);
+        ADD_FAILURE() << "rows of another prompt set were accepted";
+    } catch (const ResultFileError& e) {
+        EXPECT_NE(std::string(e.what()).find("prompt_set"), std::string::npos) << e.what();
+    }
+    std::string half = row("a.png", 0.5);
+    half.insert(half.size() - 1, ",\"precision\":\"float16\"");
+    writeFile(output, half + "\n");
+    EXPECT_THROW(prepareResume(output, part, kSha, "native", run), ResultFileError);
+    writeFile(output, row("a.png", 0.5) + "\n");
+    EXPECT_EQ(prepareResume(output, part, kSha, "native", run).size(), 1u);
 }
 
 TEST(ResultRows, PathsWithoutRowsKeepsOrderAndMatchesNormalForms) {
