@@ -8,6 +8,9 @@
 #include <string>
 #include <unistd.h>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
 namespace qc::test {
 
 inline std::filesystem::path oracleDir() { return std::filesystem::path(QCI_ORACLE_DIR); }
@@ -48,5 +51,15 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+// Writes a w x h PNG of uniform noise (the same pixels for the same seed); returns its path.
+inline std::string writeNoiseImage(const TempDir& dir, const std::string& name, int w, int h, int seed) {
+    cv::Mat image(h, w, CV_8UC3);
+    cv::theRNG().state = static_cast<uint64_t>(seed);
+    cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
+    const std::string path = dir.file(name);
+    cv::imwrite(path, image);
+    return path;
+}
 
 }  // namespace qc::test

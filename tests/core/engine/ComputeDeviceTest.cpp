@@ -81,15 +81,6 @@ TEST(ComputeDevice, ScoreVariantNamesOnlyOtherPrecisions) {
     EXPECT_EQ(scoreVariant("native", Precision::TF32), "native+tf32");
 }
 
-std::string writeNoise(const test::TempDir& dir, const std::string& name, int w, int h, int seed) {
-    cv::Mat image(h, w, CV_8UC3);
-    cv::theRNG().state = static_cast<uint64_t>(seed);
-    cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
-    const std::string path = dir.file(name);
-    cv::imwrite(path, image);
-    return path;
-}
-
 std::vector<ImageResult> scoreAll(const ScoringEngine& engine, const std::vector<std::string>& paths) {
     std::vector<ImageResult> results;
     engine.scoreFiles(paths, [&](size_t index, const ImageResult& r) {
@@ -104,11 +95,11 @@ std::vector<ImageResult> scoreAll(const ScoringEngine& engine, const std::vector
 TEST(ComputeDevice, BatchesGiveTheSameResultsInOrder) {
     test::TempDir dir;
     std::vector<std::string> paths;
-    for (int i = 0; i < 5; ++i) paths.push_back(writeNoise(dir, "a" + std::to_string(i) + ".png", 96, 64, i));
+    for (int i = 0; i < 5; ++i) paths.push_back(test::writeNoiseImage(dir, "a" + std::to_string(i) + ".png", 96, 64, i));
     paths.push_back(dir.file("missing.png"));
-    for (int i = 0; i < 3; ++i) paths.push_back(writeNoise(dir, "b" + std::to_string(i) + ".png", 64, 96, 10 + i));
-    paths.push_back(writeNoise(dir, "tiny.png", 16, 16, 20));
-    paths.push_back(writeNoise(dir, "c.png", 96, 64, 30));
+    for (int i = 0; i < 3; ++i) paths.push_back(test::writeNoiseImage(dir, "b" + std::to_string(i) + ".png", 64, 96, 10 + i));
+    paths.push_back(test::writeNoiseImage(dir, "tiny.png", 16, 16, 20));
+    paths.push_back(test::writeNoiseImage(dir, "c.png", 96, 64, 30));
     const auto model = QualiClipModel::fromCheckpoint(makeRandomCheckpoint(smallModelSpec(3), 3));
 
     ScoringOptions one, batched;

@@ -18,18 +18,9 @@ std::shared_ptr<const QualiClipModel> smallModel() {
     return model;
 }
 
-std::string writeImage(const test::TempDir& dir, const std::string& name, int w, int h, int seed) {
-    cv::Mat image(h, w, CV_8UC3);
-    cv::theRNG().state = static_cast<uint64_t>(seed);
-    cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(255));
-    const std::string path = dir.file(name);
-    cv::imwrite(path, image);
-    return path;
-}
-
 TEST(ScoringEngine, ResultCarriesPolicySizesAndNumberedPairs) {
     test::TempDir dir;
-    const std::string path = writeImage(dir, "a.png", 300, 200, 1);
+    const std::string path = test::writeNoiseImage(dir, "a.png", 300, 200, 1);
     ScoringOptions options;
     options.resize = ResizePolicy::longSide(150);
     ScoringEngine engine(smallModel(), options);
@@ -53,7 +44,7 @@ TEST(ScoringEngine, DenseMapMeanAgreesWithPairs) {
     ScoringOptions options;
     options.dense = true;
     ScoringEngine engine(smallModel(), options);
-    ImageResult r = engine.scoreFile(writeImage(dir, "a.png", 95, 130, 2));
+    ImageResult r = engine.scoreFile(test::writeNoiseImage(dir, "a.png", 95, 130, 2));
     ASSERT_TRUE(r.ok()) << r.error;
     EXPECT_EQ(r.mapWidth, 3);   // floor((95 + 1) / 32): 3 cells, not 95 / 32 = 2
     EXPECT_EQ(r.mapHeight, 4);  // floor(131 / 32)
@@ -68,7 +59,7 @@ TEST(ScoringEngine, TooSmallAfterResizeIsAnErrorNotNaN) {
     ScoringOptions options;
     options.resize = ResizePolicy::longSide(64);
     ScoringEngine engine(smallModel(), options);
-    const std::string path = writeImage(dir, "strip.png", 400, 40, 3);  // becomes 64 x 6
+    const std::string path = test::writeNoiseImage(dir, "strip.png", 400, 40, 3);  // becomes 64 x 6
     ImageResult r = engine.scoreFile(path);
     EXPECT_FALSE(r.ok());
     EXPECT_NE(r.error.find(path), std::string::npos) << r.error;
@@ -77,8 +68,8 @@ TEST(ScoringEngine, TooSmallAfterResizeIsAnErrorNotNaN) {
 
 TEST(ScoringEngine, BatchKeepsOrderAndIsolatesFailures) {
     test::TempDir dir;
-    std::vector<std::string> paths = {writeImage(dir, "a.png", 64, 64, 1), dir.file("missing.png"),
-                                      writeImage(dir, "c.png", 96, 64, 2)};
+    std::vector<std::string> paths = {test::writeNoiseImage(dir, "a.png", 64, 64, 1), dir.file("missing.png"),
+                                      test::writeNoiseImage(dir, "c.png", 96, 64, 2)};
     ScoringEngine engine(smallModel(), {});
     std::vector<ImageResult> results;
     std::vector<size_t> order;
@@ -99,7 +90,7 @@ TEST(ScoringEngine, BatchKeepsOrderAndIsolatesFailures) {
 TEST(ScoringEngine, CancelStopsWithinOneImage) {
     test::TempDir dir;
     std::vector<std::string> paths;
-    for (int i = 0; i < 20; ++i) paths.push_back(writeImage(dir, "img" + std::to_string(i) + ".png", 64, 64, i));
+    for (int i = 0; i < 20; ++i) paths.push_back(test::writeNoiseImage(dir, "img" + std::to_string(i) + ".png", 64, 64, i));
     ScoringEngine engine(smallModel(), {});
     std::atomic<bool> cancel{false};
     size_t seen = 0;
