@@ -517,11 +517,17 @@ std::vector<std::pair<std::string, PickledTensor>> parseCheckpointPickle(const u
                                                                          size_t size) {
     Interpreter in(data, size);
     Ref rootRef = in.run();
-    const Value& root = in.at(rootRef);
-    if (root.kind != Kind::Dict)
+    if (in.at(rootRef).kind != Kind::Dict)
         throw PickleError(PickleError::Kind::Malformed,
-                          std::string("the checkpoint holds ") + kindName(root.kind) +
+                          std::string("the checkpoint holds ") + kindName(in.at(rootRef).kind) +
                               " instead of a dict of tensors");
+    // pyiqa saves trained parts as {'params': state_dict} (QualiCLIP+ prompt learners): a dict
+    // whose only entry is 'params' holding a dict is read as that dict, with the same checks.
+    const Value& outer = in.at(rootRef);
+    if (outer.items.size() == 2 && in.at(outer.items[0]).kind == Kind::String &&
+        in.at(outer.items[0]).text == "params" && in.at(outer.items[1]).kind == Kind::Dict)
+        rootRef = outer.items[1];
+    const Value& root = in.at(rootRef);
 
     std::vector<std::pair<std::string, PickledTensor>> out;
     std::map<std::string, size_t> position;  // key -> index in `out`

@@ -59,7 +59,8 @@ int64_t storedTypeSize(StoredType type);
 
 // Interprets `data` (the whole data.pkl record) and returns the entries of its top-level dict or
 // OrderedDict in pickle order; a key stored twice keeps its last value. Entries named
-// `_metadata` whose value is a dict are dropped. Throws PickleError.
+// `_metadata` whose value is a dict are dropped. A top-level dict whose only entry is `params`
+// holding a dict (pyiqa's format) gives that inner dict's entries. Throws PickleError.
 std::vector<std::pair<std::string, PickledTensor>> parseCheckpointPickle(const uint8_t* data,
                                                                          size_t size);
 

@@ -26,7 +26,7 @@ namespace qc {
 namespace {
 
 constexpr double kBatchNormEps = 1e-5;  // torch.nn.BatchNorm2d default, used by CLIP
-constexpr float kLogitScale = 100.0f;   // QualiCLIP's constant, not exp(logit_scale)
+constexpr float kOfficialLogitScale = 100.0f;  // QualiCLIP's constant, not exp(logit_scale)
 constexpr int kHeadDim = 64;            // CLIP: heads = channels / 64
 // CLIP's normalisation constants (clip.py _transform).
 constexpr float kMean[3] = {0.48145466f, 0.4578275f, 0.40821073f};
@@ -167,6 +167,8 @@ struct QualiClipModel::Impl {
     std::vector<std::vector<Bottleneck>> stages;
     PoolWeights pool;
     at::Tensor prompts;  // [2P, D]
+    float logitScale = kOfficialLogitScale;  // the recipe's factor on cosines
+    float checkpointLogitScale = 0;          // clip_model.logit_scale (pyiqa's recipe uses its exp)
     at::Device device = at::kCPU;
     at::ScalarType trunk = at::kFloat;
 
@@ -178,7 +180,7 @@ struct QualiClipModel::Impl {
     static at::Tensor poolGlobal(const PoolWeights& w, const at::Tensor& tokens);
     static at::Tensor tokensOf(const at::Tensor& features);
     void head(const at::Tensor& features, const ForwardOptions& options, NetworkOutput& out) const;
-    static at::Tensor headTarget(const PoolWeights& w, const at::Tensor& promptFeatures,
+    static at::Tensor headTarget(const PoolWeights& w, const at::Tensor& promptFeatures, double logitScale,
                                  const at::Tensor& features, int pair);
     at::Tensor poolDense(const at::Tensor& tokens) const;
     void scoreEmbedding(const at::Tensor& embedding, NetworkOutput& out) const;
@@ -218,6 +220,7 @@ void QualiClipModel::Impl::loadWeights(const Checkpoint& ck) {
     pool.cWeight = get("visual.attnpool.c_proj.weight");
     pool.cBias = get("visual.attnpool.c_proj.bias");
     prompts = toTensor(tensorAt(ck, kPromptsKey));
+    checkpointLogitScale = tensorAt(ck, kClipPrefix + std::string("logit_scale")).values.at(0);
 }
 
 // Folded on the CPU in float64 (loadWeights), then moved once; a no-op for the CPU in float32.
@@ -304,9 +307,9 @@ at::Tensor QualiClipModel::Impl::tokensOf(const at::Tensor& features) {
 
 // The score (pair < 0) or one pair's positive probability from layer-4 features, differentiable.
 at::Tensor QualiClipModel::Impl::headTarget(const PoolWeights& w, const at::Tensor& promptFeatures,
-                                            const at::Tensor& features, int pair) {
+                                            double logitScale, const at::Tensor& features, int pair) {
     at::Tensor embedding = poolGlobal(w, tokensOf(features));
-    at::Tensor logits = at::mv(promptFeatures, embedding / embedding.norm()) * kLogitScale;
+    at::Tensor logits = at::mv(promptFeatures, embedding / embedding.norm()) * logitScale;
     at::Tensor probs = logits.view({-1, 2}).softmax(1).select(1, 0);
     return pair < 0 ? probs.mean() : probs[pair];
 }
@@ -335,10 +338,10 @@ at::Tensor QualiClipModel::Impl::poolDense(const at::Tensor& tokens) const {
     return at::cat(outputs, 0);
 }
 
-// logits = 100 * normalised embedding . prompts^T, softmax within each antonym pair.
+// logits = logitScale * normalised embedding . prompts^T, softmax within each antonym pair.
 void QualiClipModel::Impl::scoreEmbedding(const at::Tensor& embedding, NetworkOutput& out) const {
     at::Tensor f = embedding / embedding.norm();
-    at::Tensor logits = at::mv(prompts, f).mul_(kLogitScale);
+    at::Tensor logits = at::mv(prompts, f).mul_(logitScale);
     at::Tensor probs = logits.view({-1, 2}).softmax(1).select(1, 0);
     out.embeddingRaw = toVector<float>(embedding);
     out.embedding = toVector<float>(f);
@@ -350,7 +353,7 @@ void QualiClipModel::Impl::scoreEmbedding(const at::Tensor& embedding, NetworkOu
 
 void QualiClipModel::Impl::scoreDense(const at::Tensor& denseTokens, NetworkOutput& out) const {
     at::Tensor f = denseTokens / denseTokens.norm(2, 1, true);
-    at::Tensor logits = at::mm(f, prompts.t()).mul_(kLogitScale);             // [N, 2P]
+    at::Tensor logits = at::mm(f, prompts.t()).mul_(logitScale);             // [N, 2P]
     const int64_t positions = denseTokens.size(0);
     at::Tensor probs = logits.view({positions, -1, 2}).softmax(2).select(2, 0);  // [N, P]
     out.denseMean = toVector<float>(probs.mean(1));
@@ -415,6 +418,21 @@ std::shared_ptr<const QualiClipModel> QualiClipModel::withPrompts(const std::vec
     impl->info.pairs = std::move(pairs);
     impl->info.spec.pairCount = static_cast<int>(impl->info.pairs.size());
     impl->info.promptSet = promptSetId;
+    return std::shared_ptr<const QualiClipModel>(new QualiClipModel(std::move(impl)));
+}
+
+// pyiqa (qualiclip_arch.py, clip_model.CLIP.forward): logits = exp(logit_scale) * cos / temperature,
+// with the text features divided by their norm once more. exp is taken in float32, as there.
+std::shared_ptr<const QualiClipModel> QualiClipModel::withRecipe(ScoringRecipe recipe) const {
+    auto impl = std::make_unique<Impl>(*impl_);  // shared weights
+    impl->info.recipe = recipe;
+    if (recipe == ScoringRecipe::Pyiqa) {
+        impl->logitScale = std::exp(impl->checkpointLogitScale) / static_cast<float>(kPyiqaTemperature);
+        impl->prompts = impl->prompts / impl->prompts.norm(2, 1, true);
+    } else if (impl_->info.recipe != ScoringRecipe::Official) {
+        throw QualiClipError("a model scoring by pyiqa's recipe cannot go back to the official one; load it again");
+    }
+    impl->info.logitScale = impl->logitScale;
     return std::shared_ptr<const QualiClipModel>(new QualiClipModel(std::move(impl)));
 }
 
@@ -501,7 +519,8 @@ FeatureGradient QualiClipModel::featureGradient(const cv::Mat& rgb, int pair,
     }
     // A clone made outside inference mode is an ordinary tensor that autograd may record.
     at::Tensor a = features[0].to(at::kDouble).clone().requires_grad_(true);
-    at::Tensor target = Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), a, pair);
+    at::Tensor target =
+        Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), impl_->logitScale, a, pair);
     target.backward();
     FeatureGradient g;
     g.channels = static_cast<int>(a.size(0));
@@ -518,7 +537,8 @@ double QualiClipModel::headTarget(const std::vector<double>& features, int chann
     at::NoGradGuard noGrad;
     at::Tensor a = at::from_blob(const_cast<double*>(features.data()), {channels, mapHeight, mapWidth}, at::kDouble)
                        .to(impl_->device);
-    return Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), a, pair).item<double>();
+    return Impl::headTarget(impl_->pool.to(at::kDouble), impl_->prompts.to(at::kDouble), impl_->logitScale, a, pair)
+        .item<double>();
 }
 
 double QualiClipModel::multiplyAdds(int width, int height) const {

@@ -169,9 +169,11 @@ std::vector<PromptSet> starterPromptSets() {
     };
 }
 
-std::string scoringKey(const std::string& modelSha256, const std::string& promptSetId) {
-    if (promptSetId.empty() || promptSetId == kDefaultPromptSetId) return modelSha256;
-    return modelSha256 + "+prompts:" + promptSetId;
+std::string scoringKey(const std::string& modelSha256, const std::string& promptSetId, ScoringRecipe recipe) {
+    std::string key = modelSha256;
+    if (!promptSetId.empty() && promptSetId != kDefaultPromptSetId) key += "+prompts:" + promptSetId;
+    if (recipe != ScoringRecipe::Official) key += "+recipe:" + recipeName(recipe);
+    return key;
 }
 
 }  // namespace qc

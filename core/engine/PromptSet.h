@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/Prompts.h"
+#include "engine/ScoringRecipe.h"
 
 namespace qc {
 
@@ -47,7 +48,10 @@ std::string promptSetProblem(const PromptSet& set);
 std::vector<PromptSet> starterPromptSets();
 
 // The catalog's key for scores: the checkpoint's SHA-256 alone for the stored prompts (as
-// before custom prompts existed), "<sha256>+prompts:<set id>" for a custom set.
-std::string scoringKey(const std::string& modelSha256, const std::string& promptSetId);
+// before custom prompts existed), "<sha256>+prompts:<set id>" for a custom set, and
+// "+recipe:pyiqa" appended for pyiqa's recipe (the official one adds nothing, so older
+// catalogs stay valid).
+std::string scoringKey(const std::string& modelSha256, const std::string& promptSetId,
+                       ScoringRecipe recipe = ScoringRecipe::Official);
 
 }  // namespace qc

@@ -22,6 +22,7 @@
 #include "engine/ModelSpec.h"
 #include "engine/PromptSet.h"
 #include "engine/Prompts.h"
+#include "engine/ScoringRecipe.h"
 
 namespace qc {
 
@@ -33,6 +34,8 @@ struct ModelInfo {
     ComputeDevice device;  // where the weights live and the network runs
     Precision precision = Precision::Float32;
     std::string promptSet = kDefaultPromptSetId;  // or promptSetId() of the custom set in use
+    ScoringRecipe recipe = ScoringRecipe::Official;
+    double logitScale = 100;  // what cosines are multiplied by before the softmax (the recipe's)
 };
 
 // Summary statistics of one feature map, as the conformance oracle records them.
@@ -56,7 +59,7 @@ struct NetworkOutput {
     int mapWidth = 0, mapHeight = 0;      // layer-4 feature map = dense map size
     double score = 0;                     // mean over pairs of the positive probability
     std::vector<double> pairProbabilities;  // P values, checkpoint order
-    std::vector<double> logits;             // 2P values: 100 * cos(image, prompt)
+    std::vector<double> logits;             // 2P values: logitScale * cos(image, prompt)
     std::vector<float> embeddingRaw;        // attention-pool output 0 (D values)
     std::vector<float> embedding;           // L2-normalised
     // dense == true: row-major mapHeight x mapWidth
@@ -97,6 +100,10 @@ public:
     std::shared_ptr<const QualiClipModel> withPrompts(const std::vector<std::vector<float>>& features,
                                                       std::vector<PromptPair> pairs,
                                                       const std::string& promptSetId) const;
+
+    // The same network scoring by another recipe (engine/ScoringRecipe.h): pyiqa multiplies by
+    // exp(logit_scale) / 2 and normalises the prompt features again. Weights are shared.
+    std::shared_ptr<const QualiClipModel> withRecipe(ScoringRecipe recipe) const;
 
     // rgb: CV_8UC3 in R,G,B order; both sides >= 31 px (smaller gives an empty feature map;
     // throws ImageError). Multiply-adds of the network for an input size, for benchmarks.

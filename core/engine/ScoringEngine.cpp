@@ -89,6 +89,7 @@ ImageResult ScoringEngine::resultFor(const PreparedImage& image) const {
     r.device = model_->info().device.toString();
     r.precision = model_->info().precision;
     r.promptSet = model_->info().promptSet;
+    r.recipe = model_->info().recipe;
     r.decodeSeconds = image.decodeSeconds;
     r.error = image.error;
     return r;

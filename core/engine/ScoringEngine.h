@@ -45,6 +45,7 @@ struct ImageResult {
     std::string device = "cpu";           // where the network ran (engine/ComputeDevice.h)
     Precision precision = Precision::Float32;
     std::string promptSet = kDefaultPromptSetId;  // which prompts scored it (engine/PromptSet.h)
+    ScoringRecipe recipe = ScoringRecipe::Official;  // how cosines became the score (engine/ScoringRecipe.h)
     double score = 0;                     // valid only when ok()
     std::vector<double> pairProbabilities;
     std::vector<float> embedding;         // L2-normalised image embedding

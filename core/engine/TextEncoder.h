@@ -37,6 +37,12 @@ public:
     // Throws PromptError for a row of the wrong length or an id outside the vocabulary.
     std::vector<std::vector<float>> encode(const std::vector<std::vector<int>>& tokens,
                                            bool normalise = true) const;
+    // The same transformer from input embeddings instead of token ids (learned prompts,
+    // engine/PromptLearner.h): embeddings holds count x contextLength x width values, row-major;
+    // the output of text i is read at endPositions[i]. Throws PromptError for wrong sizes.
+    std::vector<std::vector<float>> encodeEmbeddings(const std::vector<float>& embeddings, int count,
+                                                     const std::vector<int>& endPositions,
+                                                     bool normalise = true) const;
 
 private:
     struct Impl;

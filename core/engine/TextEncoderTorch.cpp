@@ -57,7 +57,21 @@ struct TextEncoder::Impl {
 
     at::Tensor attention(const ResidualBlock& b, const at::Tensor& x, const at::Tensor& mask) const;
     at::Tensor forward(const at::Tensor& ids) const;
+    at::Tensor transform(at::Tensor embedded, const at::Tensor& endPositions) const;
 };
+
+namespace {
+std::vector<std::vector<float>> rowsOf(at::Tensor features, bool normalise) {
+    if (normalise) features = features / features.norm(2, 1, true);
+    features = features.contiguous();
+    std::vector<std::vector<float>> rows;
+    for (int64_t i = 0; i < features.size(0); ++i) {
+        const float* row = features[i].data_ptr<float>();
+        rows.emplace_back(row, row + features.size(1));
+    }
+    return rows;
+}
+}  // namespace
 
 // nn.MultiheadAttention(width, heads) with CLIP's causal mask: q, k, v from one packed product,
 // q scaled by 1/sqrt(head_dim), -inf above the diagonal, softmax, out_proj.
@@ -82,6 +96,13 @@ at::Tensor TextEncoder::Impl::forward(const at::Tensor& ids) const {
     const at::Tensor used = ids.slice(1, 0, length).contiguous();
     at::Tensor x = tokenEmbedding.index_select(0, used.reshape({-1}))
                        .view({used.size(0), length, shape.width});
+    return transform(x, endPositions);
+}
+
+// Positional embedding, the residual blocks, ln_final and the projection at each end position,
+// on embedded [n, length, width] whose length reaches at least the last end position.
+at::Tensor TextEncoder::Impl::transform(at::Tensor x, const at::Tensor& endPositions) const {
+    const int64_t length = x.size(1);
     x = x + positionalEmbedding.slice(0, 0, length);
     const at::Tensor mask = at::full({length, length}, -INFINITY, x.options()).triu(1);
     for (const ResidualBlock& b : blocks) {
@@ -91,7 +112,7 @@ at::Tensor TextEncoder::Impl::forward(const at::Tensor& ids) const {
         x = x + at::linear(hidden, b.projWeight, b.projBias);
     }
     x = layerNorm(x, lnFinal);
-    const at::Tensor rows = at::arange(ids.size(0), at::kLong);
+    const at::Tensor rows = at::arange(x.size(0), at::kLong);
     return at::mm(x.index({rows, endPositions}), textProjection);  // [n, outputDim]
 }
 
@@ -157,15 +178,35 @@ std::vector<std::vector<float>> TextEncoder::encode(const std::vector<std::vecto
     c10::InferenceMode guard;
     const at::Tensor ids =
         at::tensor(flat, at::kLong).view({static_cast<int64_t>(tokens.size()), s.contextLength});
-    at::Tensor features = impl_->forward(ids);
-    if (normalise) features = features / features.norm(2, 1, true);
-    features = features.contiguous();
-    std::vector<std::vector<float>> rows;
-    for (int64_t i = 0; i < features.size(0); ++i) {
-        const float* row = features[i].data_ptr<float>();
-        rows.emplace_back(row, row + features.size(1));
+    return rowsOf(impl_->forward(ids), normalise);
+}
+
+std::vector<std::vector<float>> TextEncoder::encodeEmbeddings(const std::vector<float>& embeddings, int count,
+                                                              const std::vector<int>& endPositions,
+                                                              bool normalise) const {
+    const TextEncoderShape& s = impl_->shape;
+    if (count <= 0) return {};
+    if (embeddings.size() != static_cast<size_t>(count) * s.contextLength * s.width)
+        throw PromptError(std::to_string(embeddings.size()) + " embedding values for " + std::to_string(count) +
+                          " texts; the text encoder takes " + std::to_string(s.contextLength) + " x " +
+                          std::to_string(s.width) + " per text");
+    if (endPositions.size() != static_cast<size_t>(count))
+        throw PromptError(std::to_string(endPositions.size()) + " end positions for " + std::to_string(count) + " texts");
+    int64_t last = 0;
+    for (int e : endPositions) {
+        if (e < 0 || e >= s.contextLength)
+            throw PromptError("end position " + std::to_string(e) + " is outside the context of " +
+                              std::to_string(s.contextLength));
+        last = std::max<int64_t>(last, e);
     }
-    return rows;
+    c10::InferenceMode guard;
+    // Attention is causal: positions after the last end position change no output read here.
+    const at::Tensor x = at::from_blob(const_cast<float*>(embeddings.data()), {count, s.contextLength, s.width},
+                                       at::kFloat)
+                             .slice(1, 0, last + 1)
+                             .contiguous();
+    const std::vector<int64_t> ends(endPositions.begin(), endPositions.end());
+    return rowsOf(impl_->transform(x, at::tensor(ends, at::kLong)), normalise);
 }
 
 }  // namespace qc

@@ -17,6 +17,7 @@ ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, co
     r.resize = resize;
     r.modelSha256 = model.sha256;
     r.promptSet = model.promptSet;
+    r.recipe = model.recipe;
     r.device = model.device.toString();
     r.precision = model.precision;
     r.score = c.score;
@@ -33,7 +34,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                                        const std::atomic<bool>* cancel) -> size_t {
         const std::string& model = engine.model().info().sha256;
         const std::string& promptSet = engine.model().info().promptSet;
-        const std::string key = scoringKey(model, promptSet);
+        const std::string key = scoringKey(model, promptSet, engine.model().info().recipe);
         const std::string policy =
             scoreVariant(engine.options().resize.toString(), engine.model().info().precision);
         std::vector<int64_t> ids(paths.size(), 0);

@@ -19,6 +19,7 @@
 #include "Errors.h"
 #include "models/InstalledModels.h"
 #include "engine/ModelSpec.h"
+#include "engine/PromptLearner.h"
 
 namespace qc {
 namespace fs = std::filesystem;
@@ -351,7 +352,10 @@ DownloadResult ModelDownloader::run(const DownloadProgressCallback& progress, co
     if (options_.validateCheckpoint) {
         try {
             const Checkpoint checkpoint = readCheckpoint(partPath);
-            validateCheckpoint(checkpoint, inferModelSpec(checkpoint));
+            if (options_.promptLearner)
+                PromptLearner::fromCheckpoint(checkpoint);
+            else
+                validateCheckpoint(checkpoint, inferModelSpec(checkpoint));
         } catch (const std::exception& e) {
             return refuse("the downloaded file is not a usable QualiCLIP model and was not installed: " +
                           std::string(e.what()));
@@ -364,9 +368,38 @@ DownloadResult ModelDownloader::run(const DownloadProgressCallback& progress, co
     return result;
 }
 
+DownloadResult installRequirements(const RegistryEntry& entry, const std::string& folder,
+                                   const std::string& urlOverride, const DownloadProgressCallback& progress,
+                                   const std::atomic<bool>* cancel) {
+    if (!entry.isPromptLearner()) return installCompanionFiles(entry, folder, progress, cancel, urlOverride);
+    const std::optional<RegistryEntry> base = findRegistryEntry(entry.base);
+    DownloadResult result;
+    if (!base) {
+        result.error = "'" + entry.id + "' needs the model '" + entry.base + "', which the registry does not know";
+        return result;
+    }
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::path(folder) / base->fileName, ec)) {
+        const std::string baseUrl =
+            urlOverride.empty() ? std::string() : urlOverride.substr(0, urlOverride.rfind('/') + 1) + base->fileName;
+        result = installModel(*base, folder, baseUrl, progress, cancel);
+        if (!result.ok && !result.cancelled)
+            result.error = "the base model " + base->id + " that " + entry.id + " needs failed: " + result.error;
+        return result;
+    }
+    return installCompanionFiles(*base, folder, progress, cancel, urlOverride);
+}
+
 DownloadResult installModel(const RegistryEntry& entry, const std::string& folder, const std::string& urlOverride,
                             const DownloadProgressCallback& progress, const std::atomic<bool>* cancel) {
+    std::string baseWarning;
+    if (entry.isPromptLearner()) {
+        const DownloadResult base = installRequirements(entry, folder, urlOverride, progress, cancel);
+        if (!base.ok) return base;
+        baseWarning = base.warning;
+    }
     DownloadOptions options;
+    options.promptLearner = entry.isPromptLearner();
     options.url = urlOverride.empty() ? entry.url : urlOverride;
     options.destination = (fs::path(folder) / entry.fileName).string();
     options.expectedSha256 = entry.sha256;
@@ -384,6 +417,7 @@ DownloadResult installModel(const RegistryEntry& entry, const std::string& folde
     } catch (const QualiClipError& e) {
         result.warning = std::string("the model is installed, but its hash could not be recorded: ") + e.what();
     }
+    if (!baseWarning.empty()) result.warning = result.warning.empty() ? baseWarning : baseWarning + "; " + result.warning;
     // The model works without its companions (default scoring), so their failure is a warning.
     const DownloadResult companions = installCompanionFiles(entry, folder, progress, cancel, urlOverride);
     if (!companions.ok && !companions.cancelled) {

@@ -37,6 +37,7 @@ struct DownloadOptions {
     int maxAttempts = 3;             // connections per run() (resumes after a dropped connection)
     int stallTimeoutMs = 60000;      // a connection with no data for this long is retried
     bool validateCheckpoint = true;  // the engine's checks of every tensor before installing
+    bool promptLearner = false;      // ... of a QualiCLIP+ prompt-learner file (engine/PromptLearner.h) instead
     std::string magic = "PK";        // the file's first bytes: a checkpoint is a zip; gzip is "\x1f\x8b"
 };
 
@@ -89,8 +90,18 @@ std::string companionUrl(const RegistryFile& file, const std::string& modelUrlOv
 // into `folder`/entry.fileName and records its hash in the folder's installed.json; sets
 // result.warning when an earlier download of it had another hash. Then its companion files
 // (installCompanionFiles); a failure there is a warning: the model is installed and scores.
+// A prompt-learner entry (QualiCLIP+) first gets what it scores with: its base entry's weights
+// when they are not in `folder` (from the mirror folder too, with an override) and the base's
+// companion files (CLIP's vocabulary, which it needs); a failure there stops the download.
 DownloadResult installModel(const RegistryEntry& entry, const std::string& folder, const std::string& urlOverride,
                             const DownloadProgressCallback& progress = {},
                             const std::atomic<bool>* cancel = nullptr);
+
+// What an installed entry needs besides its own file, fetched when missing: its companion files,
+// or for a prompt-learner entry the base weights and the base's companion files.
+DownloadResult installRequirements(const RegistryEntry& entry, const std::string& folder,
+                                   const std::string& urlOverride = {},
+                                   const DownloadProgressCallback& progress = {},
+                                   const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace qc

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "Errors.h"
 #include "ModelRegistryData.h"  // generated from models/registry.json (core/CMakeLists.txt)
 
@@ -102,11 +104,19 @@ std::vector<RegistryEntry> parseModelRegistry(const std::string& json) {
             if (!item.at("files").is_array()) throw QualiClipError("model registry: " + named + ": 'files' is not a list");
             for (const nlohmann::json& file : item.at("files")) e.files.push_back(parseRegistryFile(file, named));
         }
+        if (item.contains("base")) e.base = requiredString(item, "base", named);
         for (const RegistryEntry& other : entries)
             if (other.id == e.id) throw QualiClipError("model registry: id '" + e.id + "' appears twice");
         entries.push_back(std::move(e));
     }
     if (entries.empty()) throw QualiClipError("model registry: no models");
+    for (const RegistryEntry& e : entries) {
+        if (e.base.empty()) continue;
+        const auto base = std::find_if(entries.begin(), entries.end(), [&](const RegistryEntry& b) { return b.id == e.base; });
+        if (base == entries.end() || base->isPromptLearner())
+            throw QualiClipError("model registry: entry '" + e.id + "': base '" + e.base +
+                                 "' is not a model with weights of its own in the registry");
+    }
     return entries;
 }
 

@@ -34,6 +34,12 @@ struct RegistryEntry {
     std::string licence;
     std::string citation;
     std::vector<RegistryFile> files;  // companion files ("files" in the JSON; may be absent)
+    // Set for a QualiCLIP+ prompt-learner file (engine/PromptLearner.h): the id of the entry whose
+    // weights it scores with. Such a model scores by pyiqa's recipe; its file is no checkpoint of
+    // its own.
+    std::string base;
+
+    bool isPromptLearner() const { return !base.empty(); }
 
     std::optional<RegistryFile> file(const std::string& role) const;
 };

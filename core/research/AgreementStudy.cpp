@@ -130,6 +130,8 @@ std::string agreementSummaryJson(const AgreementStudy& study, const ReportContex
     summary["rows_unusable"] = study.problems.size();
     summary["model_sha256"] = context.modelSha256;
     summary["resize"] = context.resizePolicy;
+    summary["recipe"] = context.recipe;
+    summary["prompt_set"] = context.promptSet;
     summary["app_version"] = context.appVersion;
     summary["mos_file"] = context.mosFile;
     summary["images_folder"] = context.imagesFolder;

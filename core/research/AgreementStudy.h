@@ -63,6 +63,8 @@ struct ReportContext {
     std::string resizePolicy;  // ResizePolicy::toString()
     std::string appVersion;
     std::string mosFile, imagesFolder;
+    std::string recipe = "official";     // engine/ScoringRecipe.h recipeName()
+    std::string promptSet = "default";   // engine/PromptSet.h id, "learned:<sha>" for QualiCLIP+
 };
 
 // The summary.json document: srcc/krcc/plcc/rmse as {value, ci_low, ci_high}, n, the logistic,

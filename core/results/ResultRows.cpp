@@ -127,6 +127,17 @@ ImageResult toImageResult(const ResultRow& row) {
     r.resize = row.resize;
     r.modelSha256 = row.modelSha256;
     r.seconds = row.seconds;
+    // What scored the row is part of the catalog's key: a pyiqa or custom-prompt score must not
+    // be imported as the default one.
+    const auto identity = [&row](const char* name) -> std::string {
+        const auto it = row.identity.find(name);
+        if (it == row.identity.end()) return {};
+        const nlohmann::json value = nlohmann::json::parse(it->second, nullptr, false);
+        return value.is_string() ? value.get<std::string>() : std::string();
+    };
+    if (const std::string promptSet = identity("prompt_set"); !promptSet.empty()) r.promptSet = promptSet;
+    if (const auto recipe = parseRecipe(identity("recipe"))) r.recipe = *recipe;
+    if (const auto precision = parsePrecision(identity("precision"))) r.precision = *precision;
     if (row.score) {
         r.score = *row.score;
         for (const auto& pair : row.pairs) r.pairProbabilities.push_back(pair.second);

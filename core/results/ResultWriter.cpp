@@ -39,6 +39,7 @@ std::string toJsonLine(const ImageResult& r, const std::vector<PromptPair>& pair
     }
     row["model_sha256"] = r.modelSha256;
     row["prompt_set"] = r.promptSet;
+    row["recipe"] = recipeName(r.recipe);
     row["device"] = r.device;
     row["precision"] = precisionName(r.precision);
     row["seconds"] = r.seconds;
@@ -76,7 +77,7 @@ ResultWriter::ResultWriter(std::ostream& out, OutputFormat format, std::vector<P
 void ResultWriter::writeCsvHeader() {
     out_ << "path,width,height,input_width,input_height,resize,score";
     for (const PromptPair& p : pairs_) out_ << ',' << csvEscape(p.key);
-    out_ << ",model_sha256,prompt_set,device,precision,seconds,error,cached";
+    out_ << ",model_sha256,prompt_set,recipe,device,precision,seconds,error,cached";
     if (dense_) out_ << ",map_h,map_w";
     out_ << "\r\n";
     headerWritten_ = true;
@@ -91,7 +92,7 @@ void ResultWriter::write(const ImageResult& r) {
              << r.inputHeight << ',' << r.resize << ',' << (r.ok() ? formatNumber(r.score) : "");
         for (size_t i = 0; i < pairs_.size(); ++i)
             out_ << ',' << (r.ok() && i < r.pairProbabilities.size() ? formatNumber(r.pairProbabilities[i]) : "");
-        out_ << ',' << r.modelSha256 << ',' << r.promptSet << ',' << r.device << ',' << precisionName(r.precision) << ','
+        out_ << ',' << r.modelSha256 << ',' << r.promptSet << ',' << recipeName(r.recipe) << ',' << r.device << ',' << precisionName(r.precision) << ','
              << formatNumber(r.seconds) << ',' << csvEscape(r.error) << ','
              << (r.cached ? "true" : "false");
         if (dense_) out_ << ',' << r.mapHeight << ',' << r.mapWidth;

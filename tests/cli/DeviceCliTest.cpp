@@ -23,7 +23,7 @@ TEST(DeviceCli, RowsSayWhereAndInWhatPrecisionTheyRan) {
     }
     const RunResult csv = score({"--format", "csv"});
     ASSERT_EQ(csv.exitCode, 0) << csv.err;
-    EXPECT_NE(csv.out.find(",prompt_set,device,precision,seconds,"), std::string::npos) << csv.out;
+    EXPECT_NE(csv.out.find(",prompt_set,recipe,device,precision,seconds,"), std::string::npos) << csv.out;
     EXPECT_NE(csv.out.find(",cpu,float32,"), std::string::npos) << csv.out;
 }
 

@@ -661,5 +661,34 @@ TEST(Checkpoint, Sha256OfFile) {
     EXPECT_THROW(sha256OfFile(dir.file("missing")), QualiClipError);
 }
 
+// pyiqa's {'params': state_dict} (QualiCLIP+ prompt learners): the inner dict is read with the same
+// checks; anything beside 'params', or a non-tensor inside it, is refused as for a flat dict.
+TEST(Checkpoint, NestedParamsDictIsReadWithTheSameStrictness) {
+    test::TempDir dir;
+    const auto nested = [](bool extraOuterKey, bool stringInside) {
+        Pickle p;
+        p.op('}').memo(0).op('(').str("params").op('}').memo(1).op('(').str("prompt_learner.ctx");
+        if (stringInside)
+            p.str("not a tensor");
+        else
+            p.tensor("FloatStorage", "0", 2, 0, {2}, {1});
+        p.op('u');
+        if (extraOuterKey) p.str("epoch").tensor("FloatStorage", "0", 2, 0, {2}, {1});
+        return p.op('u').stop().bytes();
+    };
+    const std::string good = dir.file("QualiCLIP+_test.pth");
+    writeFile(good, checkpointZip(nested(false, false), {{"0", floatsLE({1.5f, -2})}}));
+    const Checkpoint ck = readCheckpoint(good);
+    ASSERT_EQ(ck.tensors.size(), 1u);
+    EXPECT_EQ(ck.tensors.at("prompt_learner.ctx").values, (std::vector<float>{1.5f, -2}));
+
+    const std::string besides = dir.file("besides.pth");
+    writeFile(besides, checkpointZip(nested(true, false), {{"0", floatsLE({1.5f, -2})}}));
+    EXPECT_CONTAINS(errorOf(besides), "entry 'params' of the checkpoint is a dict, not a tensor");
+    const std::string inside = dir.file("inside.pth");
+    writeFile(inside, checkpointZip(nested(false, true), {{"0", floatsLE({1.5f, -2})}}));
+    EXPECT_CONTAINS(errorOf(inside), "entry 'prompt_learner.ctx' of the checkpoint is a string");
+}
+
 }  // namespace
 }  // namespace qc

@@ -119,3 +119,36 @@ TEST(InstalledModels, ADamagedRecordFileGivesNoRecords) {
 
 }  // namespace
 }  // namespace qc
+
+namespace qc {
+namespace {
+
+TEST(ModelRegistry, QualiclipPlusModelsArePromptLearnersOnTheAuthorsWeights) {
+    for (const char* dataset : {"koniq", "clive", "flive", "spaq"}) {
+        SCOPED_TRACE(dataset);
+        const auto entry = findRegistryEntry(std::string("qualiclip+-") + dataset);
+        ASSERT_TRUE(entry.has_value());
+        EXPECT_TRUE(entry->isPromptLearner());
+        EXPECT_EQ(entry->base, "qualiclip");
+        EXPECT_EQ(entry->fileName, std::string("QualiCLIP+_") + dataset + ".pth");
+        EXPECT_EQ(entry->url, "https://huggingface.co/chaofengc/IQA-PyTorch-Weights/resolve/main/QualiCLIP+_" +
+                                  std::string(dataset) + ".pth");
+        EXPECT_NE(entry->licence.find("not stated"), std::string::npos);
+        EXPECT_NE(entry->citation.find("2403.11176"), std::string::npos);
+    }
+    EXPECT_FALSE(findRegistryEntry("qualiclip")->isPromptLearner());
+}
+
+TEST(ModelRegistry, ABaseMustBeAModelWithWeights) {
+    const std::string model = R"({"id":"a","name":"A","file":"a.pth","url":"https://x/a.pth","licence":"L","citation":"C"})";
+    const auto learner = [](const std::string& base) {
+        return R"({"id":"p","name":"P","file":"p.pth","url":"https://x/p.pth","licence":"L","citation":"C","base":")" +
+               base + "\"}";
+    };
+    EXPECT_EQ(parseModelRegistry(R"({"models":[)" + model + "," + learner("a") + "]}").at(1).base, "a");
+    EXPECT_THROW(parseModelRegistry(R"({"models":[)" + model + "," + learner("nope") + "]}"), QualiClipError);
+    EXPECT_THROW(parseModelRegistry(R"({"models":[)" + model + "," + learner("p") + "]}"), QualiClipError);
+}
+
+}  // namespace
+}  // namespace qc

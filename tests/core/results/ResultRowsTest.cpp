@@ -174,5 +174,24 @@ TEST(ResultRows, RowScorerAnswersByPathOrTrailingComponents) {
     EXPECT_NE(results[2].error.find("no row in 'r.jsonl'"), std::string::npos) << results[2].error;
 }
 
+// A row read back (catalog import, correlate --scores) keeps what scored it: the catalog keys
+// scores by prompt set, recipe and precision, so a pyiqa row must not come back as an official one.
+TEST(ResultRows, ImageResultsKeepPromptSetRecipeAndPrecision) {
+    TempDir dir;
+    std::string pyiqa = row("a.png", 0.5);
+    pyiqa.insert(pyiqa.size() - 1, ",\"prompt_set\":\"learned:ab\",\"recipe\":\"pyiqa\",\"precision\":\"float16\"");
+    writeFile(dir.file("r.jsonl"), pyiqa + "\n" + row("b.png", 0.25) + "\n");
+    const ResultFile file = readResultFile(dir.file("r.jsonl"));
+    ASSERT_EQ(file.rows.size(), 2u);
+    const ImageResult a = toImageResult(file.rows[0]);
+    EXPECT_EQ(a.promptSet, "learned:ab");
+    EXPECT_EQ(a.recipe, ScoringRecipe::Pyiqa);
+    EXPECT_EQ(a.precision, Precision::Float16);
+    const ImageResult b = toImageResult(file.rows[1]);  // rows from before these fields existed
+    EXPECT_EQ(b.promptSet, kDefaultPromptSetId);
+    EXPECT_EQ(b.recipe, ScoringRecipe::Official);
+    EXPECT_EQ(b.precision, Precision::Float32);
+}
+
 }  // namespace
 }  // namespace qc
