@@ -11,6 +11,7 @@
 #include "research/AgreementStudy.h"
 #include "library/Catalog.h"
 #include "library/CatalogScorer.h"
+#include "models/ModelChoice.h"
 #include "models/ModelLocator.h"
 #include "research/MosTable.h"
 #include "results/ResultRows.h"
@@ -25,7 +26,8 @@ constexpr size_t kFailuresShown = 5;  // per direction
 int usageError(const std::string& message) { return qc::cli::usageError("correlate", message); }
 
 struct CorrelateArguments {
-    std::string mosFile, imagesFolder, modelPath, reportFolder;
+    std::string mosFile, imagesFolder, modelPath, reportFolder;  // modelPath: a file or a registry id
+    std::optional<ScoringRecipe> recipe;                          // --recipe
     std::string catalogPath;  // empty with --no-catalog
     std::string scoresFile;   // --scores: rows instead of a model
     MosColumns columns;
@@ -55,9 +57,11 @@ void addOptions(QCommandLineParser& parser) {
         {"name-col", "Header of the image-name column (overrides the preset's).", "C"},
         {"mos-col", "Header of the score column (overrides the preset's).", "C"},
         {"model",
-         "QualiCLIP checkpoint (default: $QUALICLIP_MODEL, then "
-         "$XDG_DATA_HOME/qualiclip/models/qualiclip.pth).",
-         "PATH"},
+         "QualiCLIP checkpoint, or an installed model's id such as qualiclip+-koniq (default: "
+         "$QUALICLIP_MODEL, then $XDG_DATA_HOME/qualiclip/models/qualiclip.pth).",
+         "PATH|ID"},
+        {"recipe", "official (default) or pyiqa (pyiqa's numbers; QualiCLIP+ models score only this way).",
+         "RECIPE"},
         {"resize", "native (the reference, default) or long:N.", "POLICY", "native"},
         {"report", "Write the report folder here (created if needed).", "DIR"},
         {"seed", "Seed of the bootstrap (default 1).", "N", "1"},
@@ -98,7 +102,7 @@ std::string parseArguments(const QCommandLineParser& parser, CorrelateArguments&
     if (parser.isSet("no-catalog") && parser.isSet("catalog"))
         return "--catalog and --no-catalog together";
     a.scoresFile = parser.value("scores").toStdString();
-    for (const char* option : {"model", "catalog", "resize"})
+    for (const char* option : {"model", "catalog", "resize", "recipe"})
         if (!a.scoresFile.empty() && parser.isSet(option))
             return std::string("--scores takes the scores from its file; --") + option +
                    " does not apply";
@@ -106,6 +110,10 @@ std::string parseArguments(const QCommandLineParser& parser, CorrelateArguments&
         a.catalogPath = parser.isSet("catalog") ? parser.value("catalog").toStdString()
                                                 : Catalog::defaultPath();
     a.modelPath = parser.value("model").toStdString();
+    if (parser.isSet("recipe")) {
+        a.recipe = parseRecipe(parser.value("recipe").toStdString());
+        if (!a.recipe) return "invalid --recipe '" + parser.value("recipe").toStdString() + "' (official or pyiqa)";
+    }
     a.reportFolder = parser.value("report").toStdString();
     const auto policy = ResizePolicy::parse(parser.value("resize").toStdString());
     if (!policy)
@@ -153,17 +161,15 @@ std::optional<int> scorerFromModel(const CorrelateArguments& args,
                                    std::unique_ptr<ScoringEngine>& engine,
                                    std::unique_ptr<Catalog>& catalog, CatalogScorerCounts& counts,
                                    ImageScorer& scorer) {
-    const ModelLocation location = locateModel(args.modelPath);
-    if (!location.path) {
-        std::cerr << "qualiclip correlate: "
-                  << (args.modelPath.empty() ? missingModelMessage(location)
-                                             : "model file '" + args.modelPath + "' does not exist")
-                  << "\n";
+    std::string problem;
+    const std::optional<ModelChoice> choice = chooseModel(args.modelPath, problem);
+    if (!choice) {
+        std::cerr << "qualiclip correlate: " << problem << "\n";
         return kExitUsage;
     }
     try {
-        engine =
-            std::make_unique<ScoringEngine>(QualiClipModel::load(*location.path, args.modelOptions), args.scoring);
+        engine = std::make_unique<ScoringEngine>(loadChosenModel(*choice, args.modelOptions, args.recipe),
+                                                 args.scoring);
     } catch (const std::exception& e) {
         std::cerr << "qualiclip correlate: " << e.what() << "\n";
         return kExitUsage;
@@ -237,6 +243,7 @@ int runCorrelateCommand(const QStringList& arguments) {
     std::unique_ptr<Catalog> catalog;
     CatalogScorerCounts counts;
     std::string modelSha256, policy = args.scoring.resize.toString();
+    std::string recipe = kOfficialRecipeName, promptSet = kDefaultPromptSetId;
     ImageScorer scorer;
     if (!args.scoresFile.empty()) {
         if (const auto status = scorerFromRows(args.scoresFile, scorer, modelSha256, policy))
@@ -245,6 +252,8 @@ int runCorrelateCommand(const QStringList& arguments) {
         if (const auto status = scorerFromModel(args, engine, catalog, counts, scorer))
             return *status;
         modelSha256 = engine->model().info().sha256;
+        recipe = recipeName(engine->model().info().recipe);
+        promptSet = engine->model().info().promptSet;
     }
 
     const std::atomic<bool>& interrupted = watchInterrupts();
@@ -300,7 +309,7 @@ int runCorrelateCommand(const QStringList& arguments) {
         try {
             writeAgreementReport(
                 args.reportFolder, study,
-                {modelSha256, policy, QCI_VERSION, args.mosFile, args.imagesFolder});
+                {modelSha256, policy, QCI_VERSION, args.mosFile, args.imagesFolder, recipe, promptSet});
         } catch (const QualiClipError& e) {
             std::cerr << "qualiclip correlate: " << e.what() << "\n";
             return kExitUsage;

@@ -17,6 +17,7 @@
 #include "models/ModelLocator.h"
 #include "models/ModelRegistry.h"
 #include "engine/ModelSpec.h"
+#include "engine/PromptLearner.h"
 
 namespace qc::cli {
 namespace {
@@ -27,7 +28,8 @@ const char* kModelsUsage =
     "\n"
     "  list                         the known models and the files in the models folder\n"
     "  download [ID] [--url URL]    download a model (default: qualiclip) and its files (CLIP's\n"
-    "                               vocabulary, for custom prompts) into the models folder;\n"
+    "                               vocabulary, for custom prompts; for a QualiCLIP+ model such as\n"
+    "                               qualiclip+-koniq also the QualiCLIP weights) into the models folder;\n"
     "                               --url fetches it from a mirror; --force downloads it again\n"
     "  verify [PATH]                print a model file's SHA-256 and check every tensor\n"
     "                               (default: the model the program would use); exit 0 only if valid\n";
@@ -61,6 +63,9 @@ int listModels() {
         std::cout << "  " << e.id << "  " << e.name << "\n"
                   << "      file " << e.fileName << ", "
                   << (e.size ? formatBytes(*e.size) : std::string("size not published")) << ", licence " << e.licence
+                  << (e.isPromptLearner() ? "\n      learned prompts for the weights of '" + e.base +
+                                                "', scored by pyiqa's recipe"
+                                          : std::string())
                   << "\n      " << e.url << "\n      "
                   << (found ? "installed" + std::string(samePath(found->path, active) ? " (active)" : "")
                             : std::string("not installed: qualiclip models download ") + e.id)
@@ -120,8 +125,8 @@ int downloadModel(const QStringList& arguments) {
         std::cout << entry->name << " is already installed at " << target
                   << " (--force downloads it again)\n";
         // Its companion files (CLIP's vocabulary) may still be missing: models installed before
-        // the registry listed them.
-        const DownloadResult companions = installCompanionFiles(*entry, folder, {}, nullptr, url);
+        // the registry listed them; and a QualiCLIP+ file needs its base weights.
+        const DownloadResult companions = installRequirements(*entry, folder, url);
         if (!companions.ok) std::cerr << "qualiclip models: " << companions.error << "\n";
         return companions.ok ? kExitOk : kExitFailed;
     }
@@ -174,6 +179,12 @@ int verifyModel(const QStringList& arguments) {
     try {
         std::cout << "sha256  " << sha256OfFile(path) << "\n";
         const Checkpoint checkpoint = readCheckpoint(path);
+        if (checkpoint.tensors.count("prompt_learner.ctx")) {  // a QualiCLIP+ file (pyiqa's format)
+            const PromptLearner learner = PromptLearner::fromCheckpoint(checkpoint);
+            std::cout << "valid   yes: QualiCLIP+ prompt learner, " << learner.promptCount() << " prompts of "
+                      << learner.contextTokens() << " learned context tokens, width " << learner.width() << "\n";
+            return kExitOk;
+        }
         const ModelSpec spec = inferModelSpec(checkpoint);
         validateCheckpoint(checkpoint, spec);
         std::cout << "valid   yes: " << checkpoint.tensors.size() << " tensors, ResNet width " << spec.width

@@ -18,6 +18,7 @@
 #include "Errors.h"
 #include "library/ImageCollector.h"
 #include "results/MapExport.h"
+#include "models/ModelChoice.h"
 #include "models/ModelLocator.h"
 #include "engine/PromptSetEncoder.h"
 #include "engine/QualiClipModel.h"
@@ -32,7 +33,8 @@ namespace {
 int usageError(const std::string& message) { return qc::cli::usageError("score", message); }
 
 struct ScoreArguments {
-    std::string modelPath;
+    std::string modelPath;  // a file or a registry id (models/ModelChoice.h)
+    std::optional<ScoringRecipe> recipe;  // --recipe; nullopt: the model's own
     ModelOptions modelOptions;  // device, precision
     ScoringOptions scoring;
     OutputFormat format = OutputFormat::Jsonl;
@@ -54,8 +56,11 @@ void addOptions(QCommandLineParser& parser) {
         "(or --output), written as soon as the image is done.");
     parser.addHelpOption();
     parser.addOptions({
-        {"model", "QualiCLIP checkpoint (default: $QUALICLIP_MODEL, then "
-                  "$XDG_DATA_HOME/qualiclip/models/qualiclip.pth).", "PATH"},
+        {"model", "QualiCLIP checkpoint, or an installed model's id such as qualiclip+-koniq (default: "
+                  "$QUALICLIP_MODEL, then $XDG_DATA_HOME/qualiclip/models/qualiclip.pth).", "PATH|ID"},
+        {"recipe", "official (the authors' model, default) or pyiqa (pyiqa's numbers: exp(logit_scale) / 2 "
+                   "instead of 100; QualiCLIP+ models score only this way). Recorded as recipe in every row.",
+         "RECIPE"},
         {"resize", "native (the reference, default) or long:N (shrink so the long side is at most N).",
          "POLICY", "native"},
         {"format", "jsonl (default) or csv.", "FORMAT", "jsonl"},
@@ -93,6 +98,10 @@ void addOptions(QCommandLineParser& parser) {
 // Returns an empty string when the arguments are valid, else the problem.
 std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) {
     a.modelPath = parser.value("model").toStdString();
+    if (parser.isSet("recipe")) {
+        a.recipe = parseRecipe(parser.value("recipe").toStdString());
+        if (!a.recipe) return "invalid --recipe '" + parser.value("recipe").toStdString() + "' (official or pyiqa)";
+    }
     const auto policy = ResizePolicy::parse(parser.value("resize").toStdString());
     if (!policy) return "invalid --resize '" + parser.value("resize").toStdString() + "' (native or long:N, N >= 32)";
     a.scoring.resize = *policy;
@@ -165,16 +174,15 @@ private:
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-std::shared_ptr<const QualiClipModel> loadModel(const std::string& explicitPath, const ModelOptions& options,
-                                                std::string& error) {
-    const ModelLocation location = locateModel(explicitPath);
-    if (!location.path) {
-        error = explicitPath.empty() ? missingModelMessage(location)
-                                     : "model file '" + explicitPath + "' does not exist";
+std::shared_ptr<const QualiClipModel> loadModel(const ScoreArguments& a, std::string& error) {
+    const std::optional<ModelChoice> choice = chooseModel(a.modelPath, error);
+    if (!choice) return nullptr;
+    if (choice->isQualiClipPlus() && !a.promptsPath.empty()) {
+        error = "--prompts and a QualiCLIP+ model together: QualiCLIP+ scores with its own learned prompts";
         return nullptr;
     }
     try {
-        return QualiClipModel::load(*location.path, options);
+        return loadChosenModel(*choice, a.modelOptions, a.recipe, a.vocabPath);
     } catch (const std::exception& e) {
         error = e.what();
         return nullptr;
@@ -246,7 +254,7 @@ int runScoreCommand(const QStringList& arguments) {
 
     setComputeThreads(args.threads);
     std::string modelError;
-    auto model = loadModel(args.modelPath, args.modelOptions, modelError);
+    auto model = loadModel(args, modelError);
     if (!model) {
         std::cerr << "qualiclip score: " << modelError << "\n";
         return kExitUsage;
@@ -280,7 +288,8 @@ int runScoreCommand(const QStringList& arguments) {
             const auto done = prepareResume(args.outputPath, partPath, model->info().sha256,
                                             args.scoring.resize.toString(),
                                             {{"precision", precisionName(model->info().precision)},
-                                             {"prompt_set", model->info().promptSet}});
+                                             {"prompt_set", model->info().promptSet},
+                                             {"recipe", recipeName(model->info().recipe)}});
             collected.images = pathsWithoutRows(collected.images, done);
         } catch (const ResultFileError& e) {
             std::cerr << "qualiclip score: " << e.what() << "\n";

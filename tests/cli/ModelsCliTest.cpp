@@ -10,6 +10,11 @@
 #include <QTimer>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "LocalHttpServer.h"
 #include "TestSupport.h"
@@ -161,6 +166,75 @@ TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
     EXPECT_CONTAINS(failed.err, "HTTP 404");
     EXPECT_EQ(sha256OfFile(installed.string()), sha256OfFile(oracleModel()));
     EXPECT_FALSE(fs::exists(installed.string() + ".part"));
+}
+
+// `models download qualiclip+-koniq` fetches what QualiCLIP+ needs (the base weights, CLIP's
+// vocabulary, the prompt learner) from one mirror folder; `score --model qualiclip+-koniq` then gives
+// pyiqa's qualiclip+ numbers (oracle expected_pyiqa_variants.json: the oracle's multi-head model
+// stands in for the base weights, its prompt-learner file for QualiCLIP+_koniq.pth).
+TEST(ModelsCli, QualiclipPlusDownloadsItsBaseAndScoresAsPyiqa) {
+    QCI_REQUIRE_ORACLE();
+    ensureApplication();
+    test::TempDir home;
+    test::LocalHttpServer server;
+    ASSERT_TRUE(server.listening());
+    std::map<std::string, QByteArray> files;
+    for (const auto& [route, oracleName] : std::map<std::string, std::string>{
+             {"/qualiclip.pth", "text_multihead_qualiclip.pth"},
+             {"/QualiCLIP+_koniq.pth", "qualiclip_plus_params.pth"},
+             {"/bpe_simple_vocab_16e6.txt.gz", "bpe_simple_vocab_16e6.txt.gz"}}) {
+        QFile f(QString::fromStdString((test::oracleDir() / oracleName).string()));
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << oracleName;
+        files[route] = f.readAll();
+        const QByteArray* body = &files[route];
+        server.route(QByteArray::fromStdString(route), [body](const test::LocalHttpServer::Request& r, int) {
+            return test::LocalHttpServer::file(*body, r);
+        });
+    }
+    const QProcessEnvironment env = isolatedEnvironment(home);
+    const RunResult r = runQualiclip({"models", "download", "qualiclip+-koniq", "--url", server.url("/QualiCLIP+_koniq.pth")}, env);
+    ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+    const fs::path folder = home.path() / "qualiclip" / "models";
+    EXPECT_EQ(sha256OfFile((folder / "qualiclip.pth").string()),
+              sha256OfFile((test::oracleDir() / "text_multihead_qualiclip.pth").string()));
+    EXPECT_EQ(sha256OfFile((folder / "QualiCLIP+_koniq.pth").string()),
+              sha256OfFile((test::oracleDir() / "qualiclip_plus_params.pth").string()));
+    EXPECT_TRUE(fs::exists(folder / "bpe_simple_vocab_16e6.txt.gz"));
+    EXPECT_EQ(server.requests().size(), 3u);
+    EXPECT_EQ(runQualiclip({"models", "verify", QString::fromStdString((folder / "QualiCLIP+_koniq.pth").string())}, env)
+                  .exitCode,
+              0);
+
+    std::ifstream in(test::oracleDir() / "expected_pyiqa_variants.json");
+    const nlohmann::json expected = nlohmann::json::parse(in);
+    QStringList args{"score", "--no-catalog", "--model", "qualiclip+-koniq"};
+    std::vector<std::string> images;
+    for (const auto& [image, record] : expected.at("images").items()) {
+        images.push_back(image);
+        args << QString::fromStdString((test::oracleDir() / "images" / (image + ".png")).string());
+    }
+    const RunResult scored = runQualiclip(args, env);
+    ASSERT_EQ(scored.exitCode, 0) << scored.err;
+    std::vector<nlohmann::json> rows;
+    std::istringstream lines(scored.out);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
+    ASSERT_EQ(rows.size(), images.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+        SCOPED_TRACE(images[i]);
+        EXPECT_NEAR(rows[i].at("score").get<double>(),
+                    expected.at("images").at(images[i]).at("pyiqa_qualiclip_plus").get<double>(), 1e-5);
+        EXPECT_EQ(rows[i].at("recipe"), "pyiqa");
+        EXPECT_EQ(rows[i].at("prompt_set"), "learned:" + expected.at("plus_params_sha256").get<std::string>());
+    }
+    const RunResult official = runQualiclip({"score", "--no-catalog", "--model", "qualiclip+-koniq", "--recipe",
+                                             "official", args.last()},
+                                            env);
+    EXPECT_EQ(official.exitCode, 2);
+    EXPECT_CONTAINS(official.err, "only by pyiqa's recipe");
+    const RunResult missing = runQualiclip({"score", "--no-catalog", "--model", "qualiclip+-spaq", args.last()}, env);
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_CONTAINS(missing.err, "qualiclip models download qualiclip+-spaq");
 }
 
 }  // namespace
