@@ -357,8 +357,9 @@ DownloadResult ModelDownloader::run(const DownloadProgressCallback& progress, co
             else
                 validateCheckpoint(checkpoint, inferModelSpec(checkpoint));
         } catch (const std::exception& e) {
-            return refuse("the downloaded file is not a usable QualiCLIP model and was not installed: " +
-                          std::string(e.what()));
+            return refuse(std::string("the downloaded file is not a usable ") +
+                          (options_.promptLearner ? "QualiCLIP+ prompt-learner file" : "QualiCLIP model") +
+                          " and was not installed: " + e.what());
         }
     }
     fs::rename(partPath, options_.destination, ec);  // atomic: the old model stays until now

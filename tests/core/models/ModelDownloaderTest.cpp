@@ -164,6 +164,32 @@ TEST_F(ModelDownloaderTest, ABadVocabularyIsAWarningAndNeverInstalled) {
     EXPECT_FALSE(fs::exists(folder.file("bpe_simple_vocab_16e6.txt.gz")));
 }
 
+// A QualiCLIP+ entry brings its base weights and the vocabulary first; a file at its address that
+// is a QualiCLIP checkpoint instead of a prompt learner is refused and never installed.
+TEST_F(ModelDownloaderTest, APromptLearnerBringsItsBaseAndIsCheckedAsALearner) {
+    serveModel();
+    serveVocabulary();
+    const QByteArray learner = readAll((test::oracleDir() / "qualiclip_plus_params.pth").string());
+    server.route("/QualiCLIP+_koniq.pth", [&learner](const Request& r, int) { return LocalHttpServer::file(learner, r); });
+    server.route("/QualiCLIP+_clive.pth", [this](const Request& r, int) { return LocalHttpServer::file(model, r); });
+    const std::string dir = folder.path().string();
+    const DownloadResult r =
+        installModel(*findRegistryEntry("qualiclip+-koniq"), dir, server.url("/QualiCLIP+_koniq.pth").toStdString());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(sha256OfFile(folder.file("qualiclip.pth")), modelSha);
+    EXPECT_TRUE(fs::exists(folder.file("bpe_simple_vocab_16e6.txt.gz")));
+    EXPECT_EQ(sha256OfFile(folder.file("QualiCLIP+_koniq.pth")),
+              sha256OfFile((test::oracleDir() / "qualiclip_plus_params.pth").string()));
+    EXPECT_EQ(server.requests().size(), 3u);
+
+    const DownloadResult wrong =
+        installModel(*findRegistryEntry("qualiclip+-clive"), dir, server.url("/QualiCLIP+_clive.pth").toStdString());
+    EXPECT_FALSE(wrong.ok);
+    EXPECT_CONTAINS(wrong.error, "not a usable QualiCLIP+ prompt-learner file");
+    EXPECT_FALSE(fs::exists(folder.file("QualiCLIP+_clive.pth")));
+    EXPECT_EQ(server.requests().size(), 4u);  // the base was there: only the learner was fetched
+}
+
 TEST_F(ModelDownloaderTest, ResumesAfterADroppedConnectionWithRange) {
     const qint64 cut = model.size() / 3;
     server.route("/qualiclip.pth", [&](const Request& r, int index) {
