@@ -2,11 +2,14 @@
 // (a 7-pair set) with CLIP's text encoder at the released size (width 512, 8 heads, 12 layers,
 // context 77, random weights), and reports the time (first call and best of N) and the memory the
 // text encoder adds (resident memory after building it minus before; the checkpoint's own copy is
-// read first and not counted) and what one encoding adds on top (peak).
+// read first and not counted) and what one encoding adds on top (peak). Then QualiCLIP+'s learned
+// prompts (engine/PromptLearner.h: 16 random context vectors per prompt, pyiqa's layout), which run
+// through more positions: first call and best of N.
 //
 //   qualiclip-text-bench --vocab bpe_simple_vocab_16e6.txt.gz [--threads 2] [--repeats 20]
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -15,6 +18,7 @@
 
 #include "engine/ClipTokenizer.h"
 #include "engine/ComputeEnvironment.h"
+#include "engine/PromptLearner.h"
 #include "engine/Prompts.h"
 #include "engine/QualiClipModel.h"
 #include "engine/RandomCheckpoint.h"
@@ -33,6 +37,44 @@ double residentMiB() {
 
 double secondsOf(const std::chrono::steady_clock::time_point& start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A prompt learner of pyiqa's shapes ([14, 16, W] context, [14, 1, W] prefix, [14, 60, W]
+// suffix) with random values: the cost of computing QualiCLIP+'s features once at load.
+void benchLearnedPrompts(const qc::TextEncoder& encoder, const qc::ClipTokenizer& tokenizer, int repeats) {
+    const int prompts = 14, context = 16, width = encoder.shape().width;
+    const int suffix = encoder.shape().contextLength - 1 - context;
+    qc::Checkpoint ck;
+    ck.path = "random prompt learner";
+    ck.sha256 = std::string(64, '0');
+    uint32_t state = 1;
+    const auto tensor = [&](std::vector<int64_t> shape) {
+        qc::CheckpointTensor t;
+        t.shape = shape;
+        t.values.resize(size_t(shape[0] * shape[1] * shape[2]));
+        for (float& v : t.values) v = float((state = state * 1664525u + 1013904223u) >> 8) / float(1 << 24) - 0.5f;
+        return t;
+    };
+    ck.tensors["prompt_learner.ctx"] = tensor({prompts, context, width});
+    ck.tensors["prompt_learner.token_prefix"] = tensor({prompts, 1, width});
+    ck.tensors["prompt_learner.token_suffix"] = tensor({prompts, suffix, width});
+    const qc::PromptLearner learner = qc::PromptLearner::fromCheckpoint(ck);
+    std::vector<std::string> texts = qc::promptTexts(qc::promptPairsFor(7));
+    auto start = std::chrono::steady_clock::now();
+    learner.features(encoder, tokenizer, texts);
+    const double first = secondsOf(start);
+    double best = 1e30;
+    for (int i = 0; i < repeats; ++i) {
+        start = std::chrono::steady_clock::now();
+        learner.features(encoder, tokenizer, texts);
+        best = std::min(best, secondsOf(start));
+    }
+    int positions = 0;  // the batch runs up to the longest prompt's end token
+    for (const std::string& t : texts)
+        positions = std::max(positions, 1 + context + int(tokenizer.encode(t).size()) + 1);
+    std::printf("QualiCLIP+ learned prompts (%d prompts, %d context tokens each):\n", prompts, context);
+    std::printf("| prompts | positions | first (ms) | best of %d (ms) |\n", repeats);
+    std::printf("| %d | %d | %.1f | %.1f |\n", prompts, positions, first * 1e3, best * 1e3);
 }
 
 }  // namespace
@@ -106,5 +148,6 @@ int main(int argc, char** argv) {
                 length, gmacs, firstSeconds * 1e3, best * 1e3, 2 * gmacs / best,
                 withEncoder - beforeEncoder, std::max(0.0, peakAfter - peakBefore),
                 buildSeconds);
+    benchLearnedPrompts(*encoder, *tokenizer, repeats);
     return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -129,6 +130,9 @@ TEST(PyiqaVariants, LearnedPromptFeaturesMatchTheReference) {
             worst = std::max(worst,
                              std::abs(double(features[i][j]) - want[i * features[i].size() + j]));
     EXPECT_LE(worst, 1e-5);
+    std::ostringstream text;
+    text << worst;
+    RecordProperty("max_abs_difference", text.str());  // --gtest_output=xml, for the docs
 }
 
 TEST(PyiqaVariants, QualiclipPlusScoresMatchTheReference) {
