@@ -11,6 +11,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -18,10 +19,13 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "ui/research/AgreementScatter.h"
 #include "library/Catalog.h"
+#include "models/ModelChoice.h"
+#include "models/ModelRegistry.h"
 #include "ui/research/FailureCaseModel.h"
 #include "ui/widgets/QCustomPlotWrapper.h"
 #include "ui/research/ResearchWorker.h"
@@ -141,11 +145,20 @@ void ResearchWindow::buildUi() {
                                   this);
         auto* form = new QFormLayout(box);
         modelPath_[size_t(run)] = new QLineEdit(this);
-        modelPath_[size_t(run)]->setPlaceholderText(QStringLiteral("QualiCLIP checkpoint (.pth)"));
+        modelPath_[size_t(run)]->setPlaceholderText(QStringLiteral("QualiCLIP checkpoint (.pth) or a model id"));
         auto* browse = new QPushButton(QStringLiteral("Browse\u2026"), this);
         connect(browse, &QPushButton::clicked, this, [this, run] { chooseModel(run); });
+        // The installed models by name: QualiCLIP and the QualiCLIP+ variants.
+        auto* installed = new QToolButton(this);
+        installed->setText(QStringLiteral("Models"));
+        installed->setObjectName(QStringLiteral("modelMenuButton%1").arg(run));
+        installed->setPopupMode(QToolButton::InstantPopup);
+        auto* menu = new QMenu(installed);
+        connect(menu, &QMenu::aboutToShow, this, [this, menu, run] { fillModelMenu(menu, run); });
+        installed->setMenu(menu);
         auto* modelRow = new QHBoxLayout;
         modelRow->addWidget(modelPath_[size_t(run)], 1);
+        modelRow->addWidget(installed);
         modelRow->addWidget(browse);
         form->addRow(QStringLiteral("Model:"), modelRow);
         policy_[size_t(run)] = new QComboBox(this);
@@ -161,6 +174,12 @@ void ResearchWindow::buildUi() {
         prompts_[size_t(run)]->addItem(QStringLiteral("Model's own prompts"));
         prompts_[size_t(run)]->setToolTip(QStringLiteral("The antonym prompts this run scores with"));
         policyRow->addWidget(prompts_[size_t(run)], 1);
+        recipe_[size_t(run)] = new QComboBox(this);
+        recipe_[size_t(run)]->addItems({QStringLiteral("Model's recipe"), QStringLiteral("pyiqa's recipe")});
+        recipe_[size_t(run)]->setToolTip(
+            QStringLiteral("Official: the authors' numbers (QualiCLIP+ always uses pyiqa's). pyiqa's: the "
+                           "numbers papers report, exp(logit_scale) / 2 instead of 100"));
+        policyRow->addWidget(recipe_[size_t(run)]);
         policyRow->addWidget(runButton_[size_t(run)]);
         if (run == 1) {
             auto* clear = new QPushButton(QStringLiteral("Clear"), this);
@@ -351,6 +370,7 @@ bool ResearchWindow::startRun(int run) {
     }
     request.policy = *policy;
     if (prompts_[size_t(run)]->currentIndex() == 1 && customPromptSet_) request.promptSet = customPromptSet_;
+    if (recipe_[size_t(run)]->currentIndex() == 1) request.recipe = qc::ScoringRecipe::Pyiqa;
     request.statistics.bootstrapResamples = resamples_->value();
     request.statistics.seed = quint64(seed_->value());
     request.catalog = catalog_;
@@ -522,6 +542,21 @@ void ResearchWindow::chooseImagesFolder() {
     const QString dir = QFileDialog::getExistingDirectory(this, QStringLiteral("Images Folder"),
                                                           imagesFolder_->text());
     if (!dir.isEmpty()) imagesFolder_->setText(dir);
+}
+
+void ResearchWindow::fillModelMenu(QMenu* menu, int run) {
+    menu->clear();
+    for (const qc::RegistryEntry& entry : qc::modelRegistry()) {
+        std::string problem;
+        const bool installed = qc::chooseModel(entry.id, problem).has_value();
+        QAction* action = menu->addAction(QStringLiteral("%1 (%2)%3").arg(
+            QString::fromStdString(entry.name), QString::fromStdString(entry.id),
+            installed ? QString() : QStringLiteral(": not installed")));
+        action->setEnabled(installed);
+        action->setToolTip(QString::fromStdString(installed ? entry.citation : problem));
+        const QString id = QString::fromStdString(entry.id);
+        connect(action, &QAction::triggered, this, [this, run, id] { modelPath_[size_t(run)]->setText(id); });
+    }
 }
 
 void ResearchWindow::chooseModel(int run) {

@@ -36,6 +36,8 @@ namespace qc {
 class Catalog;
 }
 
+class QMenu;
+
 namespace qc::ui {
 
 class AgreementScatter;
@@ -98,6 +100,7 @@ private:
     void chooseMosFile();
     void chooseImagesFolder();
     void chooseModel(int run);
+    void fillModelMenu(QMenu* menu, int run);  // the registry's models by name, installed ones enabled
     void exportReport();
     void setRunning(bool running);
 
@@ -115,6 +118,7 @@ private:
     QLineEdit* imagesFolder_ = nullptr;
     std::array<QLineEdit*, 2> modelPath_{};
     std::array<QComboBox*, 2> policy_{};
+    std::array<QComboBox*, 2> recipe_{};   // 0: the model's own recipe, 1: pyiqa's
     std::array<QComboBox*, 2> prompts_{};  // 0: the model's own prompts, 1: customPromptSet_
     std::optional<qc::PromptSet> customPromptSet_;
     std::array<QPushButton*, 2> runButton_{};

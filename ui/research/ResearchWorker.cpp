@@ -8,12 +8,16 @@
 #include "Errors.h"
 #include "engine/PromptSetEncoder.h"
 #include "engine/ScoringEngine.h"
+#include "models/ModelChoice.h"
 #include "models/ModelLocator.h"
+#include "models/ModelRegistry.h"
 
 namespace qc::ui {
 
 QString ResearchRun::label() const {
-    const QString base = QStringLiteral("%1, %2").arg(modelName, QString::fromStdString(context.resizePolicy));
+    QString base = QStringLiteral("%1, %2").arg(modelName, QString::fromStdString(context.resizePolicy));
+    if (context.recipe != qc::kOfficialRecipeName)
+        base += QStringLiteral(", %1 recipe").arg(QString::fromStdString(context.recipe));
     return promptSetName.isEmpty() ? base : base + QStringLiteral(", prompts %1").arg(promptSetName);
 }
 
@@ -23,7 +27,14 @@ std::shared_ptr<const ResearchRun> runResearch(const ResearchRequest& request,
     const qc::MosTable table = qc::loadMosTable(
         request.mosFile.toStdString(), request.imagesFolder.toStdString(), request.columns);
     std::shared_ptr<const qc::QualiClipModel> model = request.model;
-    if (!model) model = qc::QualiClipModel::load(request.modelPath.toStdString());
+    if (!model) {
+        std::string problem;
+        const std::optional<qc::ModelChoice> choice = qc::chooseModel(request.modelPath.toStdString(), problem);
+        if (!choice) throw qc::QualiClipError(problem);
+        model = qc::loadChosenModel(*choice, {}, request.recipe, request.vocabularyPath.toStdString());
+    } else if (request.recipe && *request.recipe != model->info().recipe) {
+        model = model->withRecipe(*request.recipe);
+    }
     if (request.promptSet) {
         const qc::ModelLocation vocabulary = qc::locateVocabulary(request.vocabularyPath.toStdString());
         if (!vocabulary.path) throw qc::PromptError(qc::missingVocabularyMessage(vocabulary));
@@ -40,8 +51,10 @@ std::shared_ptr<const ResearchRun> runResearch(const ResearchRequest& request,
     run->study = qc::runAgreementStudy(table, scorer, request.statistics, progress, cancel);
     run->context = {model->info().sha256, request.policy.toString(),
                     QCoreApplication::applicationVersion().toStdString(),
-                    request.mosFile.toStdString(), request.imagesFolder.toStdString()};
-    run->modelName = QFileInfo(request.modelPath).fileName();
+                    request.mosFile.toStdString(), request.imagesFolder.toStdString(),
+                    qc::recipeName(model->info().recipe), model->info().promptSet};
+    const auto entry = qc::findRegistryEntry(request.modelPath.toStdString());  // chosen by id: its name
+    run->modelName = entry ? QString::fromStdString(entry->id) : QFileInfo(request.modelPath).fileName();
     if (request.promptSet) run->promptSetName = QString::fromStdString(request.promptSet->name);
     run->cached = request.catalog ? counts.cached : 0;
     run->scored = request.catalog ? counts.scored : run->study.rows.size();

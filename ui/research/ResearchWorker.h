@@ -31,9 +31,10 @@ namespace qc::ui {
 struct ResearchRequest {
     QString mosFile, imagesFolder;
     qc::MosColumns columns;
-    QString modelPath;                                // loaded in the worker unless `model` is set
+    QString modelPath;  // a file or a registry id (models/ModelChoice.h), loaded in the worker unless `model` is set
     std::shared_ptr<const qc::QualiClipModel> model;  // optional: an already loaded checkpoint
     qc::ResizePolicy policy = qc::ResizePolicy::native();
+    std::optional<qc::ScoringRecipe> recipe;  // nullopt: the model's own (official; pyiqa for QualiCLIP+)
     std::optional<qc::PromptSet> promptSet;  // score with this set instead of the model's own pairs
     QString vocabularyPath;                  // CLIP's vocabulary for promptSet ("" = locateVocabulary)
     qc::AgreementOptions statistics;

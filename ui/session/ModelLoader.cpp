@@ -2,6 +2,9 @@
 
 #include <QtConcurrent>
 
+#include "Errors.h"
+#include "models/ModelChoice.h"
+
 namespace qc::ui {
 
 ModelLoader::ModelLoader(QObject* parent) : QObject(parent) {}
@@ -11,7 +14,11 @@ ModelLoader::~ModelLoader() = default;
 ModelLoader::Outcome ModelLoader::loadNow(const QString& path, const qc::ModelOptions& options) {
     Outcome outcome;
     try {
-        outcome.model = qc::QualiClipModel::load(path.toStdString(), options);
+        // A file, or a QualiCLIP+ prompt-learner file with its base weights beside it.
+        std::string problem;
+        const std::optional<qc::ModelChoice> choice = qc::chooseModel(path.toStdString(), problem);
+        if (!choice) throw qc::QualiClipError(problem);
+        outcome.model = qc::loadChosenModel(*choice, options, std::nullopt);
     } catch (const std::exception& e) {
         outcome.error = QString::fromStdString(e.what());
     }

@@ -185,7 +185,7 @@ void ScoringSession::queue(const std::vector<ImageId>& ids) {
         if (!e) continue;
         // A file the catalog knows unchanged, with a score of this model and policy: no job.
         if (const auto known = model_ ? catalogIdIfUnchanged(e->path) : std::nullopt) {
-            if (auto hit = catalog_->score(*known, qc::scoringKey(model_->info().sha256, model_->info().promptSet), variant)) {
+            if (auto hit = catalog_->score(*known, qc::scoringKey(model_->info().sha256, model_->info().promptSet, model_->info().recipe), variant)) {
                 cached.emplace_back(id, qc::cachedImageResult(e->path.toStdString(), *hit, model_->info(), resize));
                 continue;
             }

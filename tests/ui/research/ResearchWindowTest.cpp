@@ -7,6 +7,10 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
+#include <QLineEdit>
+#include <QMenu>
+#include <QDir>
 #include <QtTest>
 
 #include <cmath>
@@ -92,6 +96,59 @@ private Q_SLOTS:
         QCOMPARE(checked, 3);
         req.promptSet.reset();
         QCOMPARE(runResearch(req)->cached, size_t(7));  // A's own scores, kept apart from B's
+    }
+
+    // QualiCLIP against QualiCLIP+ on one dataset, both chosen by name from the models folder (the
+    // oracle's multi-head model stands in for qualiclip.pth, its prompt learner for
+    // QualiCLIP+_koniq.pth): B gives pyiqa's qualiclip+ numbers (expected_pyiqa_variants.json),
+    // and the window's model menu offers the installed variants by name.
+    void runsChooseQualiclipPlusByName() {
+        QTemporaryDir data;
+        const QString models = data.filePath(QStringLiteral("qualiclip/models"));
+        QVERIFY(QDir().mkpath(models));
+        QVERIFY(QFile::copy(oracle(QStringLiteral("text_multihead_qualiclip.pth")), models + "/qualiclip.pth"));
+        QVERIFY(QFile::copy(oracle(QStringLiteral("qualiclip_plus_params.pth")), models + "/QualiCLIP+_koniq.pth"));
+        QVERIFY(QFile::copy(oracle(QStringLiteral("bpe_simple_vocab_16e6.txt.gz")),
+                            models + "/bpe_simple_vocab_16e6.txt.gz"));
+        const QByteArray oldData = qgetenv("XDG_DATA_HOME");
+        qputenv("XDG_DATA_HOME", data.path().toUtf8());
+        std::ifstream in(oracle(QStringLiteral("expected_pyiqa_variants.json")).toStdString());
+        const nlohmann::json expected = nlohmann::json::parse(in);
+        QTemporaryDir dir;
+        auto req = request(writeMos(dir), QStringLiteral("native"));
+        req.modelPath = QStringLiteral("qualiclip");
+        const auto a = runResearch(req);
+        req.modelPath = QStringLiteral("qualiclip+-koniq");
+        const auto b = runResearch(req);
+        QCOMPARE(a->label(), QStringLiteral("qualiclip, native"));
+        QCOMPARE(b->label(), QStringLiteral("qualiclip+-koniq, native, pyiqa recipe"));
+        QCOMPARE(QString::fromStdString(b->context.recipe), QStringLiteral("pyiqa"));
+        int checked = 0;
+        for (const auto& row : b->study.rows) {
+            const std::string image = row.name.substr(0, row.name.size() - 4);
+            if (!expected.at("images").contains(image)) continue;
+            QVERIFY(std::abs(row.score - expected.at("images").at(image).at("pyiqa_qualiclip_plus").get<double>()) < 1e-5);
+            ++checked;
+        }
+        QCOMPARE(checked, 4);
+
+        ResearchWindow window(nullptr);
+        auto* button = window.findChild<QToolButton*>(QStringLiteral("modelMenuButton1"));
+        QVERIFY(button && button->menu());
+        Q_EMIT button->menu()->aboutToShow();
+        QStringList enabled, disabled;
+        for (QAction* action : button->menu()->actions()) (action->isEnabled() ? enabled : disabled) << action->text();
+        QVERIFY2(enabled.join('|').contains(QStringLiteral("(qualiclip+-koniq)")), qPrintable(enabled.join('|')));
+        QVERIFY(enabled.join('|').contains(QStringLiteral("(qualiclip)")));
+        QVERIFY2(disabled.join('|').contains(QStringLiteral("(qualiclip+-spaq): not installed")),
+                 qPrintable(disabled.join('|')));
+        for (QAction* action : button->menu()->actions())
+            if (action->text().contains(QStringLiteral("(qualiclip+-koniq)"))) action->trigger();
+        QCOMPARE(window.findChildren<QLineEdit*>().size() > 0, true);
+        bool chosen = false;
+        for (QLineEdit* edit : window.findChildren<QLineEdit*>()) chosen |= edit->text() == QStringLiteral("qualiclip+-koniq");
+        QVERIFY(chosen);
+        if (oldData.isNull()) qunsetenv("XDG_DATA_HOME"); else qputenv("XDG_DATA_HOME", oldData);
     }
 
     void runResearchGivesFiguresAndCountsScores() {
