@@ -1,5 +1,7 @@
 #include "CommandSupport.h"
 
+#include <QCoreApplication>
+
 #include <csignal>
 #include <iostream>
 
@@ -22,7 +24,12 @@ std::optional<int> parseCommandLine(QCommandLineParser& parser, const QStringLis
                                     const std::string& command, const std::string& hint) {
     if (!parser.parse(arguments)) return usageError(command, parser.errorText().toStdString(), hint);
     if (parser.isSet("help")) {
-        std::cout << parser.helpText().toStdString();
+        // Qt writes argv[0] (the binary's full path) into the usage line; name the subcommand.
+        QString help = parser.helpText();
+        const QString program = QCoreApplication::arguments().value(0);
+        if (const auto at = program.isEmpty() ? -1 : help.indexOf(program); at >= 0)
+            help.replace(at, program.size(), QString::fromStdString("qualiclip " + command));
+        std::cout << help.toStdString();
         return kExitOk;
     }
     return std::nullopt;

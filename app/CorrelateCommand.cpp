@@ -54,8 +54,8 @@ void addOptions(QCommandLineParser& parser) {
         {"images", "Folder the image names in the MOS file are relative to.", "DIR"},
         {"preset", "Columns of a known dataset: koniq (image_name, MOS) or flive (name, mos).",
          "NAME"},
-        {"name-col", "Header of the image-name column (overrides the preset's).", "C"},
-        {"mos-col", "Header of the score column (overrides the preset's).", "C"},
+        {"name-col", "Header of the image-name column (with --mos-col; default: found from the header).", "C"},
+        {"mos-col", "Header of the score column (with --name-col).", "C"},
         {"model",
          "QualiCLIP checkpoint, or an installed model's id such as qualiclip+-koniq (default: "
          "$QUALICLIP_MODEL, then $XDG_DATA_HOME/qualiclip/models/qualiclip.pth).",
@@ -95,10 +95,12 @@ std::string parseArguments(const QCommandLineParser& parser, CorrelateArguments&
                    "' (koniq or flive)";
         a.columns = *preset;
     }
+    const bool columnsNamed = parser.isSet("name-col") || parser.isSet("mos-col");
+    if (parser.isSet("preset") && columnsNamed) return "--preset and --name-col/--mos-col together: choose one";
+    if (parser.isSet("name-col") != parser.isSet("mos-col"))
+        return "--name-col and --mos-col go together (or neither: the columns are then found from the header)";
     if (parser.isSet("name-col")) a.columns.name = parser.value("name-col").toStdString();
     if (parser.isSet("mos-col")) a.columns.mos = parser.value("mos-col").toStdString();
-    if (a.columns.name.empty() || a.columns.mos.empty())
-        return "choose the columns with --name-col C and --mos-col C, or --preset koniq|flive";
     if (parser.isSet("no-catalog") && parser.isSet("catalog"))
         return "--catalog and --no-catalog together";
     a.scoresFile = parser.value("scores").toStdString();

@@ -120,8 +120,8 @@ int runDegradeCommand(const QStringList& arguments) {
     // that cannot be used is an error, though.
     std::unique_ptr<ScoringEngine> engine;
     const ModelLocation location = locateModel(args.modelPath);
-    if (!location.path && !args.modelPath.empty()) {
-        std::cerr << "qualiclip degrade: model file '" << args.modelPath << "' does not exist\n";
+    if (!location.path && !location.refusal.empty()) {
+        std::cerr << "qualiclip degrade: " << location.refusal << "\n";
         return kExitUsage;
     }
     if (location.path) {

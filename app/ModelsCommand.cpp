@@ -75,7 +75,9 @@ int listModels() {
     if (installed.empty()) std::cout << "  (none)\n";
     for (const InstalledModel& m : installed) {
         std::cout << "  " << m.fileName << "  " << formatBytes(m.size) << "  sha256 "
-                  << (m.record ? m.record->sha256 : std::string("not recorded (qualiclip models verify)"))
+                  << (!m.record                 ? std::string("not recorded (qualiclip models verify)")
+                      : changedSinceRecorded(m) ? "unknown: the file changed after its download (qualiclip models verify)"
+                                                : m.record->sha256)
                   << (samePath(m.path, active) ? "  (active)" : "") << "\n";
     }
     if (!active.empty() && installed.end() == std::find_if(installed.begin(), installed.end(), [&](const InstalledModel& m) {
@@ -190,6 +192,11 @@ int verifyModel(const QStringList& arguments) {
         std::cout << "valid   yes: " << checkpoint.tensors.size() << " tensors, ResNet width " << spec.width
                   << ", blocks " << spec.blocks[0] << "-" << spec.blocks[1] << "-" << spec.blocks[2] << "-"
                   << spec.blocks[3] << ", " << spec.pairCount << " prompt pairs\n";
+        if (const auto record = installedRecordOf(path); record && record->sha256 != checkpoint.sha256) {
+            std::cout << "installed  SHA-256 differs from the one recorded at its download (" << record->sha256
+                      << "): the file changed since\n";
+            return kExitFailed;
+        }
         const std::string fileName = std::filesystem::path(path).filename().string();
         if (const auto entry = findRegistryEntryByFile(fileName); entry && !entry->sha256.empty()) {
             if (entry->sha256 != checkpoint.sha256) {

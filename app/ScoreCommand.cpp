@@ -118,7 +118,10 @@ std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) 
     const double megapixels = parser.value("max-megapixels").toDouble(&ok);
     if (!ok || megapixels <= 0) return "invalid --max-megapixels '" + parser.value("max-megapixels").toStdString() + "'";
     a.scoring.load.maxPixels = static_cast<int64_t>(megapixels * 1e6);
-    if (parser.isSet("map")) {
+    if (!parser.isSet("map")) {
+        for (const char* option : {"pair", "window", "stride", "maps-dir"})
+            if (parser.isSet(option)) return std::string("--") + option + " needs --map";
+    } else {
         const auto kind = parseMapKind(parser.value("map").toStdString());
         if (!kind) return "invalid --map '" + parser.value("map").toStdString() + "' (dense, patches or gradcam)";
         MapRequest request;
@@ -323,6 +326,16 @@ int runScoreCommand(const QStringList& arguments) {
     CatalogScorerCounts counts;
     const bool readCache = !args.scoring.dense && !args.scoring.map;
     const ImageScorer scorer = catalog ? catalogScorer(*catalog, engine, &counts, readCache) : engineScorer(engine);
+    // An input that names nothing to score is a row too (README: a bad input gives a row with
+    // `error`), written once across the shards of a cluster run.
+    if (!args.shard || args.shard->index == 0) {
+        for (const CollectionProblem& p : collected.problems) {
+            PreparedImage unreadable;
+            unreadable.path = p.path;
+            unreadable.error = "'" + p.path + "': " + p.reason;
+            writer.write(engine.resultFor(unreadable));
+        }
+    }
     const size_t total = collected.images.size();
     ProgressLine progress(total);
     size_t failed = 0;

@@ -2,25 +2,25 @@
 //
 // The file is checked in this order, so that each kind of wrong file gets its own message:
 // existence -> leading bytes (PNG, legacy torch pickle, not a zip) -> the zip's central
-// directory, read here with bounds checks (truncated/damaged zips, sizes of every record) ->
-// the archive's layout (TorchScript, no data.pkl) -> data.pkl through the strict pickle reader
-// (CheckpointPickle) -> every tensor's storage record, bounds-checked before it is converted.
+// directory, read here with bounds checks (truncated/damaged zips, sizes of every record,
+// duplicate names) -> the archive's layout (TorchScript, no data.pkl) -> data.pkl through the
+// strict pickle reader (CheckpointPickle) -> every tensor's storage record, bounds-checked
+// before it is converted.
 //
-// Records are extracted with LibTorch's own zip reader, caffe2::serialize::PyTorchStreamReader.
-// It allocates a record's uncompressed size as the zip directory claims it, so every record is
-// size-checked against our own reading of the directory (and the file size) before it is asked
-// for: a crafted file cannot make us allocate more than its own bytes justify.
+// Records are read here too, not by LibTorch's zip reader: torch.save writes every record
+// stored (uncompressed), so a compressed record means the file was not written by torch.save
+// (or was altered) and is refused; every record's CRC-32 is checked against the directory, as
+// Python's zipfile does; and no record is allocated before its size has been checked against
+// the file, so a crafted file cannot make us allocate more than its own bytes justify.
 #include "engine/Checkpoint.h"
 
-#include "engine/CheckpointPickle.h"
 #include "Errors.h"
+#include "engine/CheckpointPickle.h"
 
-#include <caffe2/serialize/inline_container.h>
-#include <c10/util/Exception.h>
-#include <c10/util/Half.h>
-
-#include <QCryptographicHash>
 #include <QByteArrayView>
+#include <QCryptographicHash>
+
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -33,8 +33,17 @@
 #include <memory>
 #include <optional>
 #include <system_error>
+#include <tuple>
 
 namespace qc {
+
+std::vector<float>& TensorValues::own() {
+    if (!shared_)
+        shared_ = std::make_shared<std::vector<float>>();
+    else if (shared_.use_count() > 1)
+        shared_ = std::make_shared<std::vector<float>>(*shared_);
+    return *shared_;
+}
 
 int64_t CheckpointTensor::numel() const {
     int64_t n = 1;
@@ -69,11 +78,13 @@ public:
     // Reads exactly n bytes at pos, or fails with a "damaged" message.
     void read(uint64_t pos, void* buf, size_t n) {
         if (pos > size_ || n > size_ - pos)
-            fail(path_, "the zip archive is damaged (a directory entry points past the end of the file)");
+            fail(path_,
+                 "the zip archive is damaged (a directory entry points past the end of the file)");
         in_.clear();
         in_.seekg(static_cast<std::streamoff>(pos));
         in_.read(static_cast<char*>(buf), static_cast<std::streamsize>(n));
-        if (static_cast<size_t>(in_.gcount()) != n) fail(path_, "cannot be read (input/output error)");
+        if (static_cast<size_t>(in_.gcount()) != n)
+            fail(path_, "cannot be read (input/output error)");
     }
 
 private:
@@ -93,6 +104,7 @@ uint64_t le(const uint8_t* p, size_t n) {
 struct ZipEntry {
     uint16_t flags = 0;
     uint16_t method = 0;
+    uint32_t crc32 = 0;
     uint64_t compressedSize = 0;
     uint64_t size = 0;
     uint64_t localHeaderOffset = 0;
@@ -117,8 +129,9 @@ std::map<std::string, ZipEntry> readZipDirectory(RawFile& file, const std::strin
         }
     }
     if (!eocd)
-        fail(path, "the zip archive is truncated or damaged (the directory at the end of the file "
-                   "is missing; was the download or copy interrupted?)");
+        fail(path,
+             "the zip archive is truncated or damaged (the directory at the end of the file "
+             "is missing; was the download or copy interrupted?)");
     const uint64_t eocdPos = fileSize - tailSize + *eocd;
     const uint8_t* e = &tail[*eocd];
     uint64_t count = le(e + 10, 2);
@@ -158,6 +171,7 @@ std::map<std::string, ZipEntry> readZipDirectory(RawFile& file, const std::strin
         ZipEntry entry;
         entry.flags = static_cast<uint16_t>(le(h + 8, 2));
         entry.method = static_cast<uint16_t>(le(h + 10, 2));
+        entry.crc32 = static_cast<uint32_t>(le(h + 16, 4));
         entry.compressedSize = le(h + 20, 4);
         entry.size = le(h + 24, 4);
         size_t nameLen = le(h + 28, 2), extraLen = le(h + 30, 2), commentLen = le(h + 32, 2);
@@ -173,7 +187,8 @@ std::map<std::string, ZipEntry> readZipDirectory(RawFile& file, const std::strin
             if (id == 0x0001) {
                 const uint8_t* v = x + q + 4;
                 size_t left = len;
-                for (uint64_t* field : {&entry.size, &entry.compressedSize, &entry.localHeaderOffset}) {
+                for (uint64_t* field :
+                     {&entry.size, &entry.compressedSize, &entry.localHeaderOffset}) {
                     if (*field != 0xFFFFFFFFu) continue;
                     if (left < 8) fail(path, "the zip archive is damaged (bad ZIP64 field)");
                     *field = le(v, 8);
@@ -186,7 +201,8 @@ std::map<std::string, ZipEntry> readZipDirectory(RawFile& file, const std::strin
         if (entry.localHeaderOffset > dirOffset ||
             entry.compressedSize > dirOffset - entry.localHeaderOffset)
             fail(path, "the zip archive is damaged (entry '" + name + "' lies outside the data)");
-        entries[name] = entry;
+        if (!entries.emplace(name, entry).second)
+            fail(path, "the zip archive is damaged or crafted (it holds '" + name + "' twice)");
         p += 46 + nameLen + extraLen + commentLen;
     }
     return entries;
@@ -204,7 +220,8 @@ void checkLeadingBytes(RawFile& file, const std::string& path) {
         return std::equal(sig.begin(), sig.end(), head.begin());
     };
     // Pre-1.6 torch.save: a pickle whose first object is the magic number 0x1950a86a20f9469cfc6c.
-    if (startsWith({0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19}))
+    if (startsWith(
+            {0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19}))
         fail(path, "legacy (pre-1.6) PyTorch format, re-save with torch.save in PyTorch >= 1.6");
     if (startsWith({0x80}))
         fail(path, "is a plain Python pickle, not a PyTorch checkpoint (torch.save zip archive)");
@@ -212,14 +229,16 @@ void checkLeadingBytes(RawFile& file, const std::string& path) {
         fail(path, "is a PNG image, not a PyTorch checkpoint");
     if (startsWith({0xff, 0xd8, 0xff})) fail(path, "is a JPEG image, not a PyTorch checkpoint");
     if (startsWith({'P', 'Y', 'T', 'O', 'R', 'C', 'H', '1'}))
-        fail(path, "is in the preview-release PyTorch format, re-save with torch.save in "
-                   "PyTorch >= 1.6");
+        fail(path,
+             "is in the preview-release PyTorch format, re-save with torch.save in "
+             "PyTorch >= 1.6");
     if (!startsWith({'P', 'K', 0x03, 0x04}) && !startsWith({'P', 'K', 0x05, 0x06}))
         fail(path, "is not a PyTorch checkpoint (it is not a zip archive)");
 }
 
 // The folder all records share, from data.pkl's location; rejects TorchScript and other zips.
-std::string checkpointFolder(const std::map<std::string, ZipEntry>& entries, const std::string& path) {
+std::string checkpointFolder(const std::map<std::string, ZipEntry>& entries,
+                             const std::string& path) {
     std::string folder;
     bool hasData = false, torchScript = false;
     for (const auto& [name, entry] : entries) {
@@ -235,13 +254,15 @@ std::string checkpointFolder(const std::map<std::string, ZipEntry>& entries, con
     }
     for (const auto& [name, entry] : entries)
         if (hasData && name.rfind(folder + "/", 0) != 0)
-            fail(path, "the zip archive is damaged (entry '" + name + "' lies outside the "
-                       "checkpoint folder '" + folder + "/')");
+            fail(path, "the zip archive is damaged (entry '" + name +
+                           "' lies outside the "
+                           "checkpoint folder '" +
+                           folder + "/')");
     if (torchScript)
-        fail(path, "is a TorchScript archive, not a checkpoint (it holds code/ or constants.pkl); "
-                   "save the model's state_dict with torch.save instead");
-    if (!hasData)
-        fail(path, "is a zip archive but not a PyTorch checkpoint (it has no data.pkl)");
+        fail(path,
+             "is a TorchScript archive, not a checkpoint (it holds code/ or constants.pkl); "
+             "save the model's state_dict with torch.save instead");
+    if (!hasData) fail(path, "is a zip archive but not a PyTorch checkpoint (it has no data.pkl)");
     if (entries.count(folder + "/version") == 0 && entries.count(folder + "/.data/version") == 0)
         fail(path, "is a zip archive but not a PyTorch checkpoint (it has no version record)");
     return folder;
@@ -249,29 +270,56 @@ std::string checkpointFolder(const std::map<std::string, ZipEntry>& entries, con
 
 // --- tensors ------------------------------------------------------------------------------
 
+// IEEE 754 binary16 -> binary32, exact for every value (subnormals, infinities, NaN).
+float halfToFloat(uint16_t h) {
+    const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+    uint32_t exponent = (h >> 10) & 0x1fu;
+    uint32_t mantissa = h & 0x3ffu;
+    uint32_t bits;
+    if (exponent == 0x1f) {
+        bits = sign | 0x7f800000u | (mantissa << 13);
+    } else if (exponent != 0) {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    } else if (mantissa == 0) {
+        bits = sign;
+    } else {  // subnormal: normalise the mantissa
+        exponent = 113;
+        while ((mantissa & 0x400u) == 0) {
+            mantissa <<= 1;
+            --exponent;
+        }
+        bits = sign | (exponent << 23) | ((mantissa & 0x3ffu) << 13);
+    }
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
 float loadElement(const uint8_t* base, StoredType type, int64_t index) {
     switch (type) {
-    case StoredType::Float32: {
-        uint32_t bits = static_cast<uint32_t>(le(base + 4 * index, 4));
-        float f;
-        std::memcpy(&f, &bits, sizeof f);
-        return f;
-    }
-    case StoredType::Float16: {
-        uint16_t bits = static_cast<uint16_t>(le(base + 2 * index, 2));
-        return static_cast<float>(c10::Half(bits, c10::Half::from_bits()));
-    }
-    case StoredType::Int64:
-        return static_cast<float>(static_cast<int64_t>(le(base + 8 * index, 8)));
+        case StoredType::Float32: {
+            uint32_t bits = static_cast<uint32_t>(le(base + 4 * index, 4));
+            float f;
+            std::memcpy(&f, &bits, sizeof f);
+            return f;
+        }
+        case StoredType::Float16: {
+            return halfToFloat(static_cast<uint16_t>(le(base + 2 * index, 2)));
+        }
+        case StoredType::Int64:
+            return static_cast<float>(static_cast<int64_t>(le(base + 8 * index, 8)));
     }
     return 0.0f;
 }
 
 const char* storedTypeName(StoredType type) {
     switch (type) {
-    case StoredType::Float32: return "float32";
-    case StoredType::Float16: return "float16";
-    case StoredType::Int64: return "int64";
+        case StoredType::Float32:
+            return "float32";
+        case StoredType::Float16:
+            return "float16";
+        case StoredType::Int64:
+            return "int64";
     }
     return "?";
 }
@@ -298,64 +346,166 @@ std::vector<float> gather(const uint8_t* base, const detail::PickledTensor& t) {
     return out;
 }
 
-constexpr uint64_t kMaxPickleSize = uint64_t{32} << 20;
+// ~120 bytes per tensor in practice (the released model's is 40 KB); the cap, with the pickle
+// reader's value limit, keeps a crafted data.pkl well inside kCheckpointReadOverheadBytes.
+constexpr uint64_t kMaxPickleSize = uint64_t{8} << 20;
+constexpr uint64_t kMaxVersionRecordSize = 64;
+constexpr uint32_t kLocalHeader = 0x04034b50;
 
+// The stored records of the checkpoint folder, read straight from the file.
 class Archive {
 public:
-    Archive(const std::string& path, const std::map<std::string, ZipEntry>& entries,
+    Archive(RawFile& file, const std::string& path, const std::map<std::string, ZipEntry>& entries,
             std::string folder)
-        : path_(path), entries_(entries), folder_(std::move(folder)) {
-        guard("opening the zip archive", [&] {
-            reader_ = std::make_unique<caffe2::serialize::PyTorchStreamReader>(path_);
-        });
-    }
+        : file_(file), path_(path), entries_(entries), folder_(std::move(folder)) {}
 
-    bool has(const std::string& name) const { return entries_.count(folder_ + "/" + name) != 0; }
+    bool has(const std::string& name) const { return entries_.count(fullName(name)) != 0; }
     uint64_t size(const std::string& name) const { return entries_.at(fullName(name)).size; }
     std::string fullName(const std::string& name) const { return folder_ + "/" + name; }
 
-    // Reads record `<folder>/<name>` after checking its size against the file.
-    std::pair<at::DataPtr, size_t> record(const std::string& name) {
-        const ZipEntry& e = entries_.at(fullName(name));
-        if (e.flags & 1) fail(path_, "record '" + fullName(name) + "' is encrypted");
-        bool plausible = (e.method == 0 && e.size == e.compressedSize) ||
-                         (e.method == 8 && e.size / 1032 <= e.compressedSize);  // deflate max ratio
-        if (!plausible || e.size > (uint64_t{1} << 40))
-            fail(path_, "the zip archive is damaged (record '" + fullName(name) +
-                            "' has an impossible size or an unsupported compression method)");
-        std::pair<at::DataPtr, size_t> out;
-        guard("reading record '" + fullName(name) + "'", [&] {
-            auto [data, size] = reader_->getRecord(name);
-            out = {std::move(data), size};
-        });
-        if (out.second != e.size)
-            fail(path_, "the zip archive is damaged (record '" + fullName(name) + "' has the wrong size)");
-        return out;
+    // Checks every record's header and compression before anything is read.
+    void checkAllRecords() {
+        for (const auto& [name, entry] : entries_) dataOffset(name, entry);
+    }
+
+    // Reads record `<folder>/<name>` and checks its CRC-32.
+    std::vector<uint8_t> record(const std::string& name) {
+        const std::string full = fullName(name);
+        const ZipEntry& e = entries_.at(full);
+        const uint64_t offset = dataOffset(full, e);
+        std::vector<uint8_t> bytes;
+        try {
+            bytes.resize(static_cast<size_t>(e.size));
+        } catch (const std::bad_alloc&) {
+            fail(path_, "not enough memory to read record '" + full + "' (" +
+                            std::to_string(e.size) + " bytes)");
+        }
+        file_.read(offset, bytes.data(), bytes.size());
+        uLong crc = crc32(0L, Z_NULL, 0);
+        for (size_t done = 0; done < bytes.size();) {  // zlib takes at most uInt bytes at a time
+            const size_t chunk = std::min<size_t>(bytes.size() - done, size_t{1} << 30);
+            crc = crc32(crc, bytes.data() + done, static_cast<uInt>(chunk));
+            done += chunk;
+        }
+        if (static_cast<uint32_t>(crc) != e.crc32)
+            fail(path_,
+                 "the zip archive is damaged (record '" + full +
+                     "' fails its CRC-32 check: "
+                     "its bytes changed after it was written; download or copy the file again)");
+        return bytes;
     }
 
 private:
-    template <typename F>
-    void guard(const std::string& what, F&& f) {
-        try {
-            f();
-        } catch (const c10::Error& err) {
-            std::string msg = err.what_without_backtrace();
-            msg = msg.substr(0, msg.find('\n'));
-            fail(path_, "the zip archive is damaged or truncated (" + what + ": " + msg + ")");
-        } catch (const std::bad_alloc&) {
-            fail(path_, "not enough memory while " + what);
-        } catch (const CheckpointError&) {
-            throw;
-        } catch (const std::exception& err) {
-            fail(path_, "the zip archive is damaged (" + what + ": " + err.what() + ")");
-        }
+    // Where the record's bytes start, after checking its local header against the directory.
+    uint64_t dataOffset(const std::string& full, const ZipEntry& e) {
+        if (e.flags & 1) fail(path_, "record '" + full + "' is encrypted");
+        if (e.method != 0)
+            fail(path_, "record '" + full + "' is compressed (zip method " +
+                            std::to_string(e.method) +
+                            "); torch.save never compresses its records, so this file was not "
+                            "written by torch.save or was altered afterwards");
+        if (e.size != e.compressedSize)
+            fail(path_,
+                 "the zip archive is damaged (record '" + full + "' has two different sizes)");
+        std::array<uint8_t, 30> h{};
+        file_.read(e.localHeaderOffset, h.data(), h.size());
+        if (le(h.data(), 4) != kLocalHeader)
+            fail(path_,
+                 "the zip archive is damaged (the header of record '" + full + "' is missing)");
+        const uint64_t nameLen = le(h.data() + 26, 2), extraLen = le(h.data() + 28, 2);
+        std::string localName(static_cast<size_t>(nameLen), '\0');
+        file_.read(e.localHeaderOffset + 30, localName.data(), localName.size());
+        const bool sizesHere = (le(h.data() + 6, 2) & 8) == 0;  // else in a data descriptor
+        if (localName != full || le(h.data() + 8, 2) != e.method ||
+            (sizesHere && le(h.data() + 14, 4) != e.crc32))
+            fail(path_, "the zip archive is damaged (the header of record '" + full +
+                            "' disagrees with the zip directory)");
+        const uint64_t offset = e.localHeaderOffset + 30 + nameLen + extraLen;
+        if (offset > file_.size() || e.size > file_.size() - offset)
+            fail(path_, "the zip archive is truncated or damaged (record '" + full +
+                            "' runs past the end of the file)");
+        return offset;
     }
 
+    RawFile& file_;
     std::string path_;
     const std::map<std::string, ZipEntry>& entries_;
     std::string folder_;
-    std::unique_ptr<caffe2::serialize::PyTorchStreamReader> reader_;
 };
+
+void checkVersionRecord(Archive& archive, const std::string& path) {
+    const std::string name = archive.has("version") ? "version" : ".data/version";
+    if (archive.size(name) > kMaxVersionRecordSize)
+        fail(path, "the zip archive is damaged or crafted (its version record claims " +
+                       std::to_string(archive.size(name)) + " bytes)");
+    std::vector<uint8_t> bytes = archive.record(name);
+    std::string text(bytes.begin(), bytes.end());
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    const bool digits =
+        !text.empty() && text.size() <= 4 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    // LibTorch 1.13 writes 3 and reads 1..10.
+    if (!digits || std::stoi(text) < 1 || std::stoi(text) > 10)
+        fail(path, "has an unsupported torch.save format version '" + text.substr(0, 16) +
+                       "' (supported: 1 to 10)");
+}
+
+void checkByteOrder(Archive& archive, const std::string& path) {
+    if (!archive.has("byteorder")) return;
+    if (archive.size("byteorder") > kMaxVersionRecordSize)
+        fail(path, "the zip archive is damaged or crafted (its byteorder record is too large)");
+    std::vector<uint8_t> bytes = archive.record("byteorder");
+    const std::string order(bytes.begin(), bytes.end());
+    if (order != "little")
+        fail(path, "stores its tensors in '" + order +
+                       "' byte order; only little-endian "
+                       "checkpoints are supported");
+}
+
+std::vector<std::pair<std::string, detail::PickledTensor>> readTensorList(Archive& archive,
+                                                                          const std::string& path) {
+    if (archive.size("data.pkl") > kMaxPickleSize)
+        fail(path, "data.pkl is implausibly large (" + std::to_string(archive.size("data.pkl")) +
+                       " bytes) for a dict of tensors");
+    std::vector<uint8_t> pickle = archive.record("data.pkl");
+    std::vector<std::pair<std::string, detail::PickledTensor>> tensors;
+    try {
+        tensors = detail::parseCheckpointPickle(pickle.data(), pickle.size());
+    } catch (const detail::PickleError& e) {
+        if (e.kind() == detail::PickleError::Kind::TorchScript)
+            fail(path, std::string("is a ") + e.what());
+        fail(path, e.what());
+    }
+    if (tensors.empty()) fail(path, "the checkpoint holds no tensors");
+    return tensors;
+}
+
+// Checks that tensor `key` fits its storage record of `bytes` bytes.
+void checkTensorFits(const std::string& path, const std::string& recordName, const std::string& key,
+                     const detail::PickledTensor& t, uint64_t bytes) {
+    const int64_t elementSize = detail::storedTypeSize(t.storedType);
+    const auto recordElements = static_cast<int64_t>(bytes / static_cast<uint64_t>(elementSize));
+    if (t.extent > t.storageNumel)
+        fail(path, "tensor '" + key +
+                       "' reaches outside its storage: its offset, sizes and "
+                       "strides need " +
+                       std::to_string(t.extent) +
+                       " elements but the storage "
+                       "has " +
+                       std::to_string(t.storageNumel) + " (damaged or crafted file)");
+    if (t.extent > recordElements)
+        fail(path, "the storage record '" + recordName + "' of tensor '" + key + "' holds " +
+                       std::to_string(bytes) + " bytes but the tensor needs " +
+                       std::to_string(t.extent) + " elements of " + std::to_string(elementSize) +
+                       " bytes (truncated or damaged checkpoint)");
+    if (t.numel > recordElements)
+        fail(path, "tensor '" + key + "' has more elements (" + std::to_string(t.numel) +
+                       ") than its storage record holds (" + std::to_string(recordElements) +
+                       "); overlapping (zero-stride) tensors are not supported");
+}
+
+// Keys whose views of a storage are identical share one converted buffer.
+using ViewKey = std::tuple<StoredType, int64_t, std::vector<int64_t>, std::vector<int64_t>>;
 
 }  // namespace
 
@@ -373,71 +523,65 @@ Checkpoint readCheckpoint(const std::string& path) {
         throw CheckpointError(e.what());
     }
 
-    Archive archive(path, entries, folder);
-    if (archive.has("byteorder")) {
-        auto [data, size] = archive.record("byteorder");
-        std::string order(static_cast<const char*>(data.get()), size);
-        if (order != "little")
-            fail(path, "stores its tensors in '" + order + "' byte order; only little-endian "
-                       "checkpoints are supported");
-    }
+    Archive archive(file, path, entries, folder);
+    archive.checkAllRecords();
+    checkVersionRecord(archive, path);
+    checkByteOrder(archive, path);
+    const auto tensors = readTensorList(archive, path);
 
-    std::vector<std::pair<std::string, detail::PickledTensor>> tensors;
-    {
-        // ~120 bytes per tensor in practice; the cap keeps a crafted pickle from costing GBs.
-        if (archive.size("data.pkl") > kMaxPickleSize)
-            fail(path, "data.pkl is implausibly large (" + std::to_string(archive.size("data.pkl")) +
-                           " bytes) for a dict of tensors");
-        auto [data, size] = archive.record("data.pkl");
-        try {
-            tensors = detail::parseCheckpointPickle(static_cast<const uint8_t*>(data.get()), size);
-        } catch (const detail::PickleError& e) {
-            if (e.kind() == detail::PickleError::Kind::TorchScript)
-                fail(path, std::string("is a ") + e.what());
-            fail(path, e.what());
-        }
-    }
-    if (tensors.empty()) fail(path, "the checkpoint holds no tensors");
-
-    // Each storage record is read once, for all the tensors that view it.
     std::map<std::string, std::vector<size_t>> byStorage;
-    for (size_t i = 0; i < tensors.size(); ++i) byStorage[tensors[i].second.storageKey].push_back(i);
+    for (size_t i = 0; i < tensors.size(); ++i)
+        byStorage[tensors[i].second.storageKey].push_back(i);
 
+    // What the file's storages justify converting to float32; distinct views beyond it (the
+    // same bytes viewed again and again) are refused instead of allocated.
+    uint64_t storageElements = 0;
     for (const auto& [storageKey, members] : byStorage) {
         const std::string recordName = "data/" + storageKey;
         if (!archive.has(recordName))
             fail(path, "the storage record '" + archive.fullName(recordName) + "' of tensor '" +
                            tensors[members.front()].first +
                            "' is missing (damaged or incomplete checkpoint)");
-        auto [data, bytes] = archive.record(recordName);
-        const auto* base = static_cast<const uint8_t*>(data.get());
+        storageElements += archive.size(recordName) /
+                           static_cast<uint64_t>(
+                               detail::storedTypeSize(tensors[members.front()].second.storedType));
+    }
+    const uint64_t elementBudget =
+        storageElements + kCheckpointReadOverheadBytes / 2 / sizeof(float);
+    uint64_t elementsConverted = 0;
+
+    for (const auto& [storageKey, members] : byStorage) {
+        const std::string recordName = "data/" + storageKey;
+        const std::vector<uint8_t> bytes = archive.record(recordName);
+        std::map<ViewKey, TensorValues>
+            views;  // each storage record is read once, for all its views
         for (size_t i : members) {
             const std::string& key = tensors[i].first;
             const detail::PickledTensor& t = tensors[i].second;
-            const int64_t elementSize = detail::storedTypeSize(t.storedType);
-            const auto recordElements = static_cast<int64_t>(bytes / static_cast<size_t>(elementSize));
-            if (t.extent > t.storageNumel)
-                fail(path, "tensor '" + key + "' reaches outside its storage: its offset, sizes and "
-                           "strides need " + std::to_string(t.extent) + " elements but the storage "
-                           "has " + std::to_string(t.storageNumel) + " (damaged or crafted file)");
-            if (t.extent > recordElements)
-                fail(path, "the storage record '" + archive.fullName(recordName) + "' of tensor '" +
-                               key + "' holds " + std::to_string(bytes) + " bytes but the tensor "
-                               "needs " + std::to_string(t.extent * elementSize) +
-                               " (truncated or damaged checkpoint)");
-            if (t.numel > recordElements)
-                fail(path, "tensor '" + key + "' has more elements (" + std::to_string(t.numel) +
-                               ") than its storage record holds (" + std::to_string(recordElements) +
-                               "); overlapping (zero-stride) tensors are not supported");
+            checkTensorFits(path, archive.fullName(recordName), key, t, bytes.size());
             CheckpointTensor out;
             out.shape = t.size;
             out.storedType = t.storedType;
-            try {
-                out.values = gather(base, t);
-            } catch (const std::bad_alloc&) {
-                fail(path, "not enough memory for tensor '" + key + "' (" +
-                               storedTypeName(t.storedType) + ", " + std::to_string(t.numel) +
-                               " elements)");
+            ViewKey view{t.storedType, t.storageOffset, t.size, t.stride};
+            auto found = views.find(view);
+            if (found != views.end()) {
+                out.values = found->second;
+            } else {
+                elementsConverted += static_cast<uint64_t>(t.numel);
+                if (elementsConverted > elementBudget)
+                    fail(path, "its tensors view the same stored bytes over and over (" +
+                                   std::to_string(elementsConverted) + " elements so far from " +
+                                   std::to_string(storageElements) +
+                                   " stored); refused to keep "
+                                   "memory bounded (crafted file?)");
+                try {
+                    out.values = TensorValues(gather(bytes.data(), t));
+                } catch (const std::bad_alloc&) {
+                    fail(path, "not enough memory for tensor '" + key + "' (" +
+                                   storedTypeName(t.storedType) + ", " + std::to_string(t.numel) +
+                                   " elements)");
+                }
+                views.emplace(std::move(view), out.values);
             }
             checkpoint.tensors[key] = std::move(out);
         }
@@ -457,7 +601,8 @@ std::string sha256OfFile(const std::string& path) {
         std::streamsize got = in.gcount();
         if (got > 0) hash.addData(QByteArrayView(buffer.data(), static_cast<qsizetype>(got)));
     }
-    if (in.bad()) throw QualiClipError("cannot read '" + path + "' to compute its SHA-256 (I/O error)");
+    if (in.bad())
+        throw QualiClipError("cannot read '" + path + "' to compute its SHA-256 (I/O error)");
     return hash.result().toHex().toStdString();
 }
 

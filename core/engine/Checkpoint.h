@@ -7,8 +7,10 @@
 // the result is not shared.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,9 +18,41 @@ namespace qc {
 
 enum class StoredType { Float32, Float16, Int64 };
 
+// The float32 values of a tensor. Copies share one buffer until one of them is written, so keys
+// of a checkpoint that view the same storage identically cost its bytes once (a crafted file
+// that names one tensor under thousands of keys cannot multiply memory).
+class TensorValues {
+public:
+    TensorValues() = default;
+    explicit TensorValues(std::vector<float> values)
+        : shared_(std::make_shared<std::vector<float>>(std::move(values))) {}
+
+    size_t size() const { return shared_ ? shared_->size() : 0; }
+    bool empty() const { return size() == 0; }
+    const float* data() const { return shared_ ? shared_->data() : nullptr; }
+    const float* begin() const { return data(); }
+    const float* end() const { return data() + size(); }
+    float operator[](size_t i) const { return (*shared_)[i]; }
+    std::vector<float> toVector() const { return std::vector<float>(begin(), end()); }
+    bool sharesBufferWith(const TensorValues& other) const {
+        return shared_ && shared_ == other.shared_;
+    }
+
+    // Writing detaches this copy from the others first.
+    float* data() { return own().data(); }
+    float* begin() { return data(); }
+    float* end() { return data() + size(); }
+    float& operator[](size_t i) { return own()[i]; }
+    void resize(size_t n) { own().resize(n); }
+
+private:
+    std::vector<float>& own();
+    std::shared_ptr<std::vector<float>> shared_;
+};
+
 struct CheckpointTensor {
-    std::vector<int64_t> shape;   // [] for a scalar
-    std::vector<float> values;    // row-major, contiguous, converted to float32
+    std::vector<int64_t> shape;  // [] for a scalar
+    TensorValues values;         // row-major, contiguous, converted to float32
     StoredType storedType = StoredType::Float32;
 
     int64_t numel() const;
@@ -26,13 +60,19 @@ struct CheckpointTensor {
 
 struct Checkpoint {
     std::string path;
-    std::string sha256;  // lowercase hex SHA-256 of the whole file
+    std::string sha256;                               // lowercase hex SHA-256 of the whole file
     std::map<std::string, CheckpointTensor> tensors;  // keys exactly as stored
 };
 
 // Throws CheckpointError whose message names the file and the problem: not found, not a zip,
-// truncated/damaged archive, legacy (pre-1.6) non-zip format, TorchScript archive instead of a
-// checkpoint, forbidden pickle global, unsupported dtype, storage too small for a tensor, ...
+// truncated/damaged archive (sizes, CRC-32 of every record), compressed records (torch.save never
+// compresses), legacy (pre-1.6) non-zip format, TorchScript archive instead of a checkpoint,
+// forbidden pickle global, unsupported dtype, storage too small for a tensor, ...
+//
+// Memory bound: reading costs at most the file's tensor bytes (as float32) plus
+// kCheckpointReadOverheadBytes, whatever the file holds; anything that would need more is refused
+// before it is allocated.
+constexpr uint64_t kCheckpointReadOverheadBytes = uint64_t{256} << 20;
 Checkpoint readCheckpoint(const std::string& path);
 
 // SHA-256 of a file as lowercase hex; throws QualiClipError if it cannot be read.

@@ -82,7 +82,46 @@ std::string opcodeText(uint8_t op) {
     return s;
 }
 
-constexpr size_t kMaxValues = size_t{4} << 20;
+// Bounds what any data.pkl can cost: values, memo entries, stack slots and marks together
+// (a real state_dict needs about 20 per tensor: 10,000 for CLIP RN50). At ~150 bytes each the
+// limit keeps the reader under 160 MB whatever the input.
+constexpr size_t kMaxValues = size_t{1} << 20;
+
+// Strict UTF-8 (no overlong forms, surrogates or code points above U+10FFFF), as the keys of a
+// state_dict written by Python always are.
+bool isValidUtf8(const std::string& text) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = p + text.size();
+    while (p < end) {
+        const unsigned char c = *p;
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (static_cast<size_t>(end - p) <= n) return false;
+        for (size_t i = 1; i <= n; ++i) {
+            if ((p[i] & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        static constexpr uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < kSmallest[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        p += n + 1;
+    }
+    return true;
+}
 
 class Interpreter {
 public:
@@ -123,10 +162,15 @@ private:
     }
 
     // --- values and stack ----------------------------------------------------------------
+    // Bounds memory on crafted input: everything the reader keeps counts against one limit.
+    void count() const {
+        if (arena_.size() + memo_.size() + stack_.size() + marks_.size() >= kMaxValues)
+            malformed("it holds more than " + std::to_string(kMaxValues) +
+                      " values, memo entries and "
+                      "stack slots (a dict of tensors needs far fewer)");
+    }
     Ref make(Value v) {
-        // Bounds memory on crafted input: a real state_dict needs about 20 values per tensor.
-        if (arena_.size() >= kMaxValues)
-            malformed("it holds more than " + std::to_string(kMaxValues) + " values");
+        count();
         arena_.push_back(std::move(v));
         return arena_.size() - 1;
     }
@@ -142,7 +186,10 @@ private:
         return make(std::move(v));
     }
     size_t floor() const { return marks_.empty() ? 0 : marks_.back(); }
-    void push(Ref r) { stack_.push_back(r); }
+    void push(Ref r) {
+        count();
+        stack_.push_back(r);
+    }
     Ref pop() {
         if (stack_.size() <= floor()) malformed("an instruction finds too few values (stack underflow)");
         Ref r = stack_.back();
@@ -161,7 +208,10 @@ private:
         stack_.resize(m);
         return items;
     }
-    void memoPut(uint64_t index) { memo_[index] = top(); }
+    void memoPut(uint64_t index) {
+        count();
+        memo_[index] = top();
+    }
     Ref memoGet(uint64_t index) const {
         auto it = memo_.find(index);
         if (it == memo_.end()) malformed("it refers to a memo entry that was never stored");
@@ -298,7 +348,10 @@ Ref Interpreter::run() {
         case '}': push(makeKind(Kind::Dict)); break;   // EMPTY_DICT
         case ']': push(makeKind(Kind::List)); break;   // EMPTY_LIST
         case ')': push(makeKind(Kind::Tuple)); break;  // EMPTY_TUPLE
-        case '(': marks_.push_back(stack_.size()); break;  // MARK
+        case '(':  // MARK
+            count();
+            marks_.push_back(stack_.size());
+            break;
         case 't': {  // TUPLE
             Value v;
             v.kind = Kind::Tuple;
@@ -329,6 +382,7 @@ Ref Interpreter::run() {
             Value v;
             v.kind = Kind::String;
             v.text = bytes(len);
+            if (!isValidUtf8(v.text)) malformed("a string is not valid UTF-8");
             push(make(std::move(v)));
             break;
         }

@@ -127,6 +127,19 @@ bool endsWith(const std::string& text, const std::string& suffix) {
            text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// The smallest sizes the network can run with: a file whose shapes agree with each other but
+// are zero (width 0, no heads) would otherwise pass validation and fail at every image.
+void checkRunnable(const Checkpoint& checkpoint, const ModelSpec& s) {
+    auto require = [&](bool ok, const std::string& what) {
+        if (!ok) fail(checkpoint, "the model cannot run: " + what);
+    };
+    require(s.width >= 2, "its ResNet width is " + std::to_string(s.width) + " (at least 2 needed)");
+    require(s.poolHeads >= 1, "its attention pool has no heads");
+    require(s.outputDim >= 1, "its image embedding has size " + std::to_string(s.outputDim));
+    require(s.textWidth >= 1 && s.contextLength >= 1 && s.vocabSize >= 1,
+            "its text encoder has an empty width, context or vocabulary");
+}
+
 }  // namespace
 
 std::string shapeToString(const TensorShape& shape) {
@@ -164,6 +177,7 @@ ModelSpec inferModelSpec(const Checkpoint& checkpoint) {
     s.textLayers = countIndexedChildren(checkpoint, clipKey("transformer.resblocks."));
     s.contextLength = dimension(checkpoint, clipKey("positional_embedding"), 2, 0);
     s.vocabSize = dimension(checkpoint, clipKey("token_embedding.weight"), 2, 0);
+    checkRunnable(checkpoint, s);
     return s;
 }
 

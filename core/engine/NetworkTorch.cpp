@@ -445,7 +445,32 @@ void QualiClipModel::checkInput(const cv::Mat& rgb) {
                          std::to_string(kMinSide) + " px");
 }
 
+namespace {
+
+// LibTorch's own errors carry a C++ backtrace that means nothing to a user: keep its first line.
+template <typename F>
+auto withoutBacktrace(F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const c10::Error& e) {
+        std::string message = e.what_without_backtrace();
+        throw QualiClipError("the network could not run on this input (" +
+                             message.substr(0, message.find('\n')) + ")");
+    }
+}
+
+}  // namespace
+
 NetworkOutput QualiClipModel::run(const cv::Mat& rgb, const ForwardOptions& options) const {
+    return withoutBacktrace([&] { return runChecked(rgb, options); });
+}
+
+std::vector<NetworkOutput> QualiClipModel::runBatch(const std::vector<cv::Mat>& images,
+                                                    const ForwardOptions& options) const {
+    return withoutBacktrace([&] { return runBatchChecked(images, options); });
+}
+
+NetworkOutput QualiClipModel::runChecked(const cv::Mat& rgb, const ForwardOptions& options) const {
     checkInput(rgb);
     const auto started = std::chrono::steady_clock::now();
     c10::InferenceMode guard;
@@ -462,8 +487,8 @@ NetworkOutput QualiClipModel::run(const cv::Mat& rgb, const ForwardOptions& opti
 
 // Several images of one size through the convolutional part together (fewer, larger
 // operations: worth it for small inputs such as patch-map windows), then each through the head.
-std::vector<NetworkOutput> QualiClipModel::runBatch(const std::vector<cv::Mat>& images,
-                                                    const ForwardOptions& options) const {
+std::vector<NetworkOutput> QualiClipModel::runBatchChecked(const std::vector<cv::Mat>& images,
+                                                           const ForwardOptions& options) const {
     if (images.empty()) return {};
     for (const cv::Mat& rgb : images) {
         checkInput(rgb);

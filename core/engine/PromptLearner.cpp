@@ -73,9 +73,9 @@ PromptLearner PromptLearner::fromCheckpoint(const Checkpoint& ck) {
     expectShape(ck, kContextKey, context,
                 p.sharedContext_ ? TensorShape{p.contextTokens_, p.width_}
                                  : TensorShape{p.prompts_, p.contextTokens_, p.width_});
-    p.context_ = context.values;
-    p.prefix_ = prefix.values;
-    p.suffix_ = suffix.values;
+    p.context_ = context.values.toVector();
+    p.prefix_ = prefix.values.toVector();
+    p.suffix_ = suffix.values.toVector();
     return p;
 }
 

@@ -125,6 +125,9 @@ public:
 
 private:
     static void checkInput(const cv::Mat& rgb);
+    NetworkOutput runChecked(const cv::Mat& rgb, const ForwardOptions& options) const;
+    std::vector<NetworkOutput> runBatchChecked(const std::vector<cv::Mat>& images,
+                                               const ForwardOptions& options) const;
     struct Impl;
     explicit QualiClipModel(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

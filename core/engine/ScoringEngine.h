@@ -96,8 +96,11 @@ public:
     // The batch scoreFiles() uses: options().batch, or the automatic choice; 1 with maps.
     int effectiveBatch() const;
 
-private:
+    // Everything a result says before the network has run; also the row of an input that never
+    // reached the decoder (a missing path: `image.error` says why).
     ImageResult resultFor(const PreparedImage& image) const;
+
+private:
     std::vector<ImageResult> scoreGroup(const std::vector<PreparedImage>& images,
                                         const std::atomic<bool>* cancel) const;
     size_t scoreOneByOne(const std::vector<std::string>& paths, const ResultCallback& onResult,

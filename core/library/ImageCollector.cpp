@@ -47,7 +47,13 @@ CollectedImages collectImages(const std::vector<std::string>& inputs, bool recur
         if (ec || !fs::exists(status)) {
             out.problems.push_back({input, "no such file or folder"});
         } else if (fs::is_directory(status)) {
+            const size_t before = out.images.size(), problemsBefore = out.problems.size();
             collectFolder(input, recursive, out);
+            // A folder named on purpose that yields nothing is worth saying, not a silent success.
+            if (out.images.size() == before && out.problems.size() == problemsBefore)
+                out.problems.push_back({input, recursive ? "the folder and its subfolders hold no images"
+                                                         : "the folder holds no images (its subfolders "
+                                                           "were not searched)"});
         } else {
             out.images.push_back(input);
         }

@@ -16,7 +16,7 @@ struct CollectionProblem {
 
 struct CollectedImages {
     std::vector<std::string> images;
-    std::vector<CollectionProblem> problems;  // missing paths, unreadable folders
+    std::vector<CollectionProblem> problems;  // missing paths, unreadable or empty named folders
 };
 
 CollectedImages collectImages(const std::vector<std::string>& inputs, bool recursive);

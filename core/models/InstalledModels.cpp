@@ -6,6 +6,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -93,6 +95,29 @@ std::string recordInstalledModel(const std::string& folder, InstalledRecord reco
     }
     writeRecords(folder, records);
     return warning;
+}
+
+bool changedSinceRecorded(const InstalledModel& model) {
+    if (!model.record) return false;
+    if (model.record->size != model.size) return true;
+    std::tm tm{};
+    std::istringstream text(model.record->installedAt);
+    text >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    if (text.fail()) return false;
+    std::error_code ec;
+    const auto written = fs::last_write_time(model.path, ec);
+    if (ec) return false;
+    const auto writtenSystem = std::chrono::time_point_cast<std::chrono::seconds>(
+        written - fs::file_time_type::clock::now() + std::chrono::system_clock::now());
+    // The download renames its finished file just before recording it: allow a few seconds.
+    return writtenSystem.time_since_epoch().count() > static_cast<int64_t>(timegm(&tm)) + 5;
+}
+
+std::optional<InstalledRecord> installedRecordOf(const std::string& path) {
+    const fs::path file(path);
+    for (const InstalledRecord& r : readInstalledRecords(file.parent_path().string()))
+        if (r.fileName == file.filename().string()) return r;
+    return std::nullopt;
 }
 
 std::vector<InstalledModel> listInstalledModels(const std::string& folder) {

@@ -44,6 +44,13 @@ std::vector<InstalledRecord> readInstalledRecords(const std::string& folder);
 // cannot be written.
 std::string recordInstalledModel(const std::string& folder, InstalledRecord record);
 
+// True when the file is not what its record describes any more: another size, or written after
+// the record was made (a copy over it, an edit). Its recorded SHA-256 is then stale.
+bool changedSinceRecorded(const InstalledModel& model);
+
+// The record of the model file at `path` in its own folder's installed.json, if any.
+std::optional<InstalledRecord> installedRecordOf(const std::string& path);
+
 // Every *.pth in the folder (never *.part), sorted by file name.
 std::vector<InstalledModel> listInstalledModels(const std::string& folder);
 

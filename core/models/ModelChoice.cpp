@@ -48,9 +48,9 @@ std::optional<ModelChoice> chooseModel(const std::string& value, std::string& pr
     }
     const std::optional<RegistryEntry> entry = findRegistryEntry(value);
     if (!entry) {
-        problem = "model file '" + value +
-                  "' does not exist, and no model in the registry has that id (see `qualiclip "
-                  "models list`)";
+        // locateModel says what is wrong with the path: missing, or a folder.
+        problem = locateModel(value).refusal +
+                  ", and no model in the registry has that id (see `qualiclip models list`)";
         return std::nullopt;
     }
     ModelChoice choice;

@@ -19,23 +19,32 @@ std::string defaultModelsFolder() {
 
 namespace {
 
-// explicitPath alone when given (an explicit choice is never silently replaced by another
-// file), else the environment variable, then the file in the models folder.
-ModelLocation locateFile(const std::string& explicitPath, const char* environmentVariable, const char* fileName) {
+// Why `path` cannot be opened as a file, in words.
+std::string whyNotAFile(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status)) return "does not exist";
+    if (std::filesystem::is_directory(status)) return "is a folder, not a file";
+    return "is not a regular file";
+}
+
+// The path the user chose (explicitPath, else the environment variable) alone: a choice is never
+// silently replaced by another file. Without a choice, the file in the models folder.
+ModelLocation locateFile(const std::string& explicitPath, const char* environmentVariable, const char* fileName,
+                         const char* what) {
     ModelLocation location;
-    if (!explicitPath.empty()) {
-        location.candidates.push_back(explicitPath);
-    } else {
-        if (const char* env = std::getenv(environmentVariable); env && *env)
-            location.candidates.push_back(env);
-        location.candidates.push_back((std::filesystem::path(defaultModelsFolder()) / fileName).string());
-    }
-    for (const std::string& candidate : location.candidates) {
-        std::error_code ec;
-        if (std::filesystem::is_regular_file(candidate, ec)) {
-            location.path = candidate;
-            break;
-        }
+    const char* env = std::getenv(environmentVariable);
+    const bool fromEnvironment = explicitPath.empty() && env && *env;
+    const std::string chosen = fromEnvironment ? std::string(env) : explicitPath;
+    location.candidates.push_back(
+        chosen.empty() ? (std::filesystem::path(defaultModelsFolder()) / fileName).string() : chosen);
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(location.candidates.front(), ec)) {
+        location.path = location.candidates.front();
+    } else if (!chosen.empty()) {
+        location.refusal = std::string(what) + " '" + chosen + "'" +
+                           (fromEnvironment ? std::string(" (from $") + environmentVariable + ")" : "") + " " +
+                           whyNotAFile(chosen);
     }
     return location;
 }
@@ -43,14 +52,15 @@ ModelLocation locateFile(const std::string& explicitPath, const char* environmen
 }  // namespace
 
 ModelLocation locateModel(const std::string& explicitPath) {
-    return locateFile(explicitPath, "QUALICLIP_MODEL", "qualiclip.pth");
+    return locateFile(explicitPath, "QUALICLIP_MODEL", "qualiclip.pth", "model file");
 }
 
 ModelLocation locateVocabulary(const std::string& explicitPath) {
-    return locateFile(explicitPath, "QUALICLIP_VOCAB", kVocabularyFileName);
+    return locateFile(explicitPath, "QUALICLIP_VOCAB", kVocabularyFileName, "vocabulary file");
 }
 
 std::string missingVocabularyMessage(const ModelLocation& location) {
+    if (!location.refusal.empty()) return location.refusal;
     std::string message = "custom prompts need CLIP's vocabulary (" + std::string(kVocabularyFileName) +
                           ", 1.3 MB, MIT licence); not found. Looked at:\n";
     for (const std::string& c : location.candidates) message += "  " + c + "\n";
@@ -60,6 +70,7 @@ std::string missingVocabularyMessage(const ModelLocation& location) {
 }
 
 std::string missingModelMessage(const ModelLocation& location) {
+    if (!location.refusal.empty()) return location.refusal;
     std::string message = "no QualiCLIP model found. Looked at:\n";
     for (const std::string& c : location.candidates) message += "  " + c + "\n";
     message +=

@@ -18,11 +18,15 @@ std::string defaultModelsFolder();  // $XDG_DATA_HOME/qualiclip/models
 struct ModelLocation {
     std::optional<std::string> path;      // the first candidate that exists
     std::vector<std::string> candidates;  // everything looked at, in order
+    // Set when the user chose a path (the explicit one, or the environment variable) that
+    // cannot be used: it is never silently replaced by another file.
+    std::string refusal;
 };
 
 ModelLocation locateModel(const std::string& explicitPath);
 
-// A message for a user without a model: where we looked and how to get the weights.
+// A message for a user without a model: the refusal of the path they chose, or where we looked
+// and how to get the weights.
 std::string missingModelMessage(const ModelLocation& location);
 
 // CLIP's BPE vocabulary, needed for custom prompts only (engine/ClipTokenizer.h), looked for in

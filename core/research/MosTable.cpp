@@ -1,5 +1,7 @@
 #include "research/MosTable.h"
 
+#include <algorithm>
+
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -49,6 +51,26 @@ std::optional<MosColumns> mosPreset(const std::string& preset) {
     return std::nullopt;
 }
 
+namespace {
+
+// The preset whose two headers the file has (KonIQ-10k's image_name/MOS, FLIVE's name/mos).
+MosColumns detectedColumns(const std::vector<std::string>& header, const std::string& source) {
+    auto has = [&](const std::string& h) {
+        return std::any_of(header.begin(), header.end(), [&](const std::string& f) { return trimmed(f) == h; });
+    };
+    for (const char* preset : {"koniq", "flive"}) {
+        const MosColumns c = *mosPreset(preset);
+        if (has(c.name) && has(c.mos)) return c;
+    }
+    std::string names;
+    for (const std::string& h : header) names += (names.empty() ? "" : ", ") + trimmed(h);
+    throw MosTableError("'" + source + "': its header (" + names +
+                        ") is not one of a known dataset (image_name/MOS or name/mos); name its image-name "
+                        "and score columns");
+}
+
+}  // namespace
+
 MosTable parseMosTable(const std::string& csvText, const std::string& source,
                        const std::string& imagesFolder, const MosColumns& columns) {
     std::vector<CsvRecord> records;
@@ -59,11 +81,12 @@ MosTable parseMosTable(const std::string& csvText, const std::string& source,
     }
     if (records.empty()) throw MosTableError("'" + source + "' is empty");
     const std::vector<std::string>& header = records.front().fields;
-    const size_t nameAt = columnIndex(header, columns.name, "image-name", source);
-    const size_t mosAt = columnIndex(header, columns.mos, "score", source);
+    const MosColumns chosen = columns.name.empty() && columns.mos.empty() ? detectedColumns(header, source) : columns;
+    const size_t nameAt = columnIndex(header, chosen.name, "image-name", source);
+    const size_t mosAt = columnIndex(header, chosen.mos, "score", source);
 
     MosTable table;
-    table.columns = columns;
+    table.columns = chosen;
     std::unordered_map<std::string, size_t> firstLine;
     const std::filesystem::path folder(imagesFolder);
     for (size_t r = 1; r < records.size(); ++r) {

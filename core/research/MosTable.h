@@ -36,7 +36,8 @@ struct MosColumns {
     std::string mos;   // header of the score column
 };
 
-// "koniq" or "flive"; nothing for an unknown preset.
+// "koniq" or "flive"; nothing for an unknown preset. Columns left empty when parsing are found
+// from the header when it has a preset's two columns.
 std::optional<MosColumns> mosPreset(const std::string& preset);
 
 struct MosEntry {

@@ -156,7 +156,10 @@ TEST(Cli, FoldersAreScannedAndMissingPathsReported) {
     RunResult deep = runQualiclip({"score", "--no-catalog", "--recursive", "--model", oracleModel(),
                                    QString::fromStdString(dir.path().string()), "/no/such/folder"});
     EXPECT_EQ(deep.exitCode, 1);
-    EXPECT_EQ(jsonLines(deep.out).size(), 2u);
+    const auto rows = jsonLines(deep.out);
+    ASSERT_EQ(rows.size(), 3u);  // two images and the missing folder's error row
+    EXPECT_EQ(rows[0]["path"], "/no/such/folder");
+    EXPECT_TRUE(rows[0].contains("error"));
     EXPECT_NE(deep.err.find("/no/such/folder"), std::string::npos);
 }
 

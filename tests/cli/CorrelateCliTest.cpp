@@ -127,6 +127,21 @@ TEST(CorrelateCli, PrintsFiguresListsUnmatchedAndWritesReport) {
     EXPECT_EQ(readText(report / "summary.json"), first);
 }
 
+// KonIQ-10k's own header is recognised without --preset; an unknown header is named.
+TEST(CorrelateCli, KnownHeaderNeedsNoPreset) {
+    QCI_REQUIRE_ORACLE();
+    test::TempDir dir;
+    const CorrelateRun r = runCorrelate({"--mos", QString::fromStdString(writeKoniqMos(dir)), "--images", images(),
+                                         "--model", model(), "--resize", "long:64", "--bootstrap", "50"});
+    EXPECT_EQ(r.exitCode, 1) << r.err;  // 1: the listed name without an image
+    EXPECT_NE(r.out.find("SRCC"), std::string::npos) << r.out << r.err;
+    const std::string odd = dir.file("odd.csv");
+    std::ofstream(odd) << "file,rating\nchecker_250x187.png,2\n";
+    const CorrelateRun unknown = runCorrelate({"--mos", QString::fromStdString(odd), "--images", images(), "--model", model()});
+    EXPECT_EQ(unknown.exitCode, 2);
+    EXPECT_NE(unknown.err.find("(file, rating) is not one of a known dataset"), std::string::npos) << unknown.err;
+}
+
 TEST(CorrelateCli, ChosenColumnsAndEveryImageMatched) {
     QCI_REQUIRE_ORACLE();
     test::TempDir dir;
@@ -199,8 +214,10 @@ INSTANTIATE_TEST_SUITE_P(
     Arguments, CorrelateCliUsage,
     testing::Values(
         UsageCase{"no_mos", {"--images", "@IMAGES", "--preset", "koniq"}, "--mos FILE is required"},
-        UsageCase{
-            "no_columns", {"--mos", "@MOS", "--images", "@IMAGES"}, "--name-col C and --mos-col C"},
+        UsageCase{"preset_and_columns",
+                  {"--mos", "@MOS", "--images", "@IMAGES", "--preset", "koniq", "--name-col", "a", "--mos-col", "b"},
+                  "choose one"},
+        UsageCase{"one_column", {"--mos", "@MOS", "--images", "@IMAGES", "--name-col", "image_name"}, "go together"},
         UsageCase{"unknown_preset",
                   {"--mos", "@MOS", "--images", "@IMAGES", "--preset", "live"},
                   "unknown --preset"},

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
@@ -532,7 +533,7 @@ TEST(Checkpoint, Float16IsConverted) {
     const CheckpointTensor& t = ck.tensors.at("h");
     EXPECT_EQ(t.storedType, StoredType::Float16);
     EXPECT_EQ(t.shape, (std::vector<int64_t>{3, 2}));
-    EXPECT_EQ(t.values, (std::vector<float>{1.0f, -2.5f, 0.0f, 65504.0f, std::ldexp(1.0f, -24),
+    EXPECT_EQ(t.values.toVector(), (std::vector<float>{1.0f, -2.5f, 0.0f, 65504.0f, std::ldexp(1.0f, -24),
                                             0.333251953125f}));
 }
 
@@ -548,10 +549,10 @@ TEST(Checkpoint, TransposedAndOffsetViewsComeOutRowMajor) {
     writeFile(path, checkpointZip(p.bytes(), {{"0", floatsLE({0, 1, 2, 3, 4, 5})}}));
     Checkpoint ck = readCheckpoint(path);
     ASSERT_EQ(ck.tensors.size(), 3u);
-    EXPECT_EQ(ck.tensors.at("t").values, (std::vector<float>{0, 3, 1, 4, 2, 5}));
+    EXPECT_EQ(ck.tensors.at("t").values.toVector(), (std::vector<float>{0, 3, 1, 4, 2, 5}));
     EXPECT_EQ(ck.tensors.at("t").shape, (std::vector<int64_t>{3, 2}));
-    EXPECT_EQ(ck.tensors.at("odd").values, (std::vector<float>{1, 3}));
-    EXPECT_EQ(ck.tensors.at("s").values, (std::vector<float>{5}));
+    EXPECT_EQ(ck.tensors.at("odd").values.toVector(), (std::vector<float>{1, 3}));
+    EXPECT_EQ(ck.tensors.at("s").values.toVector(), (std::vector<float>{5}));
     EXPECT_TRUE(ck.tensors.at("s").shape.empty());
     EXPECT_EQ(ck.tensors.at("s").numel(), 1);
 }
@@ -564,7 +565,7 @@ TEST(Checkpoint, OneItemDictWithSetItem) {
     writeFile(path, checkpointZip(p.bytes(), {{"0", floatsLE({0.5f, -7.25f})}}, "archive"));
     Checkpoint ck = readCheckpoint(path);
     ASSERT_EQ(ck.tensors.size(), 1u);
-    EXPECT_EQ(ck.tensors.at("only").values, (std::vector<float>{0.5f, -7.25f}));
+    EXPECT_EQ(ck.tensors.at("only").values.toVector(), (std::vector<float>{0.5f, -7.25f}));
     EXPECT_EQ(ck.tensors.at("only").storedType, StoredType::Float32);
 }
 
@@ -586,11 +587,11 @@ TEST(Checkpoint, OrderedDictWithMetadataBuild) {
     writeFile(path, checkpointZip(p.bytes(), {{"0", floatsLE({0.25f, 4})}, {"1", count}}));
     Checkpoint ck = readCheckpoint(path);
     ASSERT_EQ(ck.tensors.size(), 2u);
-    EXPECT_EQ(ck.tensors.at("bn.running_mean").values, (std::vector<float>{0.25f, 4}));
+    EXPECT_EQ(ck.tensors.at("bn.running_mean").values.toVector(), (std::vector<float>{0.25f, 4}));
     const CheckpointTensor& tracked = ck.tensors.at("bn.num_batches_tracked");
     EXPECT_EQ(tracked.storedType, StoredType::Int64);
     EXPECT_TRUE(tracked.shape.empty());
-    EXPECT_EQ(tracked.values, (std::vector<float>{7}));
+    EXPECT_EQ(tracked.values.toVector(), (std::vector<float>{7}));
 }
 
 // Every prefix and every single-byte corruption of a small valid checkpoint: each must load or
@@ -608,7 +609,7 @@ TEST(Checkpoint, CorruptedPicklesFailCleanly) {
                                                          {"1", std::string("\x00\x3c\x00\x40", 4)}};
     const std::string path = dir.file("fuzz.pth");
     writeFile(path, checkpointZip(pickle, storages));
-    ASSERT_EQ(readCheckpoint(path).tensors.at("b").values, (std::vector<float>{2.0f}));
+    ASSERT_EQ(readCheckpoint(path).tensors.at("b").values.toVector(), (std::vector<float>{2.0f}));
 
     auto parses = [](const std::string& bytes) {
         try {
@@ -646,6 +647,230 @@ TEST(Checkpoint, CorruptedPicklesFailCleanly) {
     EXPECT_GT(accepted, 0u);
     EXPECT_GT(loaded, 0u);
     EXPECT_LT(accepted, pickle.size() * 255 / 4);
+}
+
+// --- hostile and damaged archives (issue #19) ------------------------------------------------
+
+// Peak resident memory growth, in bytes, while `load` runs: the kernel's high-water mark is reset
+// first (clear_refs 5), so earlier tests in this process do not count.
+uint64_t peakGrowthWhile(const std::function<void()>& load) {
+    auto statusKb = [](const char* field) -> uint64_t {
+        std::ifstream in("/proc/self/status");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.rfind(field, 0) == 0) return std::stoull(line.substr(std::strlen(field)));
+        return 0;
+    };
+    std::ofstream("/proc/self/clear_refs") << "5";
+    const uint64_t before = statusKb("VmRSS:");
+    load();
+    const uint64_t peak = statusKb("VmHWM:");
+    EXPECT_GT(peak, 0u) << "/proc/self/status has no VmHWM";
+    return peak > before ? (peak - before) * 1024 : 0;
+}
+
+std::string twoTensorCheckpoint() {
+    Pickle p;
+    p.op('}').memo(0).op('(');
+    p.str("a").tensor("FloatStorage", "0", 4, 0, {4}, {1});
+    p.str("b").tensor("FloatStorage", "1", 2, 0, {2}, {1});
+    p.op('u').stop();
+    return checkpointZip(p.bytes(), {{"0", floatsLE({1, 2, 3, 4})}, {"1", floatsLE({5, 6})}});
+}
+
+TEST(Checkpoint, FlippedTensorByteFailsTheCrcCheck) {
+    TempDir dir;
+    std::string bytes = twoTensorCheckpoint();
+    const size_t at = bytes.find(floatsLE({5, 6}));
+    ASSERT_NE(at, std::string::npos);
+    bytes[at + 1] = static_cast<char>(bytes[at + 1] ^ 0x01);
+    const std::string path = dir.file("flipped.pth");
+    writeFile(path, bytes);
+    const std::string msg = errorOf(path);
+    EXPECT_CONTAINS(msg, path);
+    EXPECT_CONTAINS(msg, "'crafted/data/1'");
+    EXPECT_CONTAINS(msg, "CRC-32");
+}
+
+TEST(Checkpoint, FlippedByteInTheOracleFailsTheCrcCheck) {
+    QCI_REQUIRE_ORACLE();
+    std::string bytes = readFile((test::oracleDir() / "tiny_qualiclip.pth").string());
+    const size_t name = bytes.find("/data/5");  // in the local header of a storage record
+    ASSERT_NE(name, std::string::npos);
+    const size_t header = bytes.rfind(std::string("PK\x03\x04", 4), name);
+    auto field = [&](size_t at) {
+        return static_cast<uint8_t>(bytes[header + at]) |
+               static_cast<uint8_t>(bytes[header + at + 1]) << 8;
+    };
+    const size_t data = header + 30 + field(26) + field(28);  // after the name and the extra field
+    bytes[data] = static_cast<char>(bytes[data] ^ 0x20);
+    TempDir dir;
+    const std::string path = dir.file("flipped.pth");
+    writeFile(path, bytes);
+    EXPECT_CONTAINS(errorOf(path), "CRC-32");
+}
+
+TEST(Checkpoint, FlippedCrcFieldIsRefused) {
+    TempDir dir;
+    std::string bytes = twoTensorCheckpoint();
+    const size_t directory = bytes.find(std::string("PK\x01\x02", 4));
+    ASSERT_NE(directory, std::string::npos);
+    bytes[directory + 16] =
+        static_cast<char>(bytes[directory + 16] ^ 0x80);  // the first record's CRC
+    const std::string path = dir.file("crc.pth");
+    writeFile(path, bytes);
+    const std::string msg = errorOf(path);
+    EXPECT_CONTAINS(msg, "'crafted/data.pkl'");
+    EXPECT_TRUE(msg.find("CRC-32") != std::string::npos ||
+                msg.find("disagrees") != std::string::npos)
+        << msg;
+}
+
+TEST(Checkpoint, CompressedRecordIsRefused) {
+    TempDir dir;
+    std::string bytes = twoTensorCheckpoint();
+    // Switch the data.pkl record to deflate in both its headers, as a crafted file would.
+    const size_t local = bytes.find(std::string("PK\x03\x04", 4));
+    const size_t central = bytes.find(std::string("PK\x01\x02", 4));
+    bytes[local + 8] = 8;
+    bytes[central + 10] = 8;
+    const std::string path = dir.file("deflated.pth");
+    writeFile(path, bytes);
+    const std::string msg = errorOf(path);
+    EXPECT_CONTAINS(msg, "is compressed");
+    EXPECT_CONTAINS(msg, "torch.save never compresses");
+}
+
+TEST(Checkpoint, SecondDataPklIsRefused) {
+    TempDir dir;
+    const std::string pickle = oneTensorPickle("w", "FloatStorage", 1, 0, {1}, {1});
+    const std::string path = dir.file("twice.pth");
+    writeFile(path, ZipBuilder()
+                        .add("m/data.pkl", pickle)
+                        .add("m/data.pkl", oneTensorPickle("evil", "FloatStorage", 1, 0, {1}, {1}))
+                        .add("m/data/0", floatsLE({1}))
+                        .add("m/version", "3\n")
+                        .bytes());
+    const std::string msg = errorOf(path);
+    EXPECT_CONTAINS(msg, "'m/data.pkl' twice");
+}
+
+TEST(Checkpoint, VersionRecordClaimingGigabytesIsRefusedWithoutAllocating) {
+    TempDir dir;
+    std::string bytes = twoTensorCheckpoint();
+    // The version record is the last: patch its directory sizes to 4 GiB - 1.
+    const size_t central = bytes.rfind(std::string("PK\x01\x02", 4));
+    ASSERT_NE(bytes.find("crafted/version", central), std::string::npos);
+    for (size_t field : {size_t{20}, size_t{24}})
+        bytes.replace(central + field, 4, "\xff\xff\xff\x7f");
+    const std::string path = dir.file("version.pth");
+    writeFile(path, bytes);
+    std::string msg;
+    const uint64_t growth = peakGrowthWhile([&] { msg = errorOf(path); });
+    EXPECT_CONTAINS(msg, "crafted/version");
+    EXPECT_LT(growth, uint64_t{64} << 20);
+}
+
+TEST(Checkpoint, UnsupportedVersionIsNamed) {
+    TempDir dir;
+    const std::string path = dir.file("v99.pth");
+    writeFile(path, ZipBuilder()
+                        .add("m/data.pkl", oneTensorPickle("w", "FloatStorage", 1, 0, {1}, {1}))
+                        .add("m/data/0", floatsLE({1}))
+                        .add("m/version", "99\n")
+                        .bytes());
+    EXPECT_CONTAINS(errorOf(path), "format version '99'");
+}
+
+TEST(Checkpoint, ManyKeysOfOneTensorShareOneBuffer) {
+    // 4,000 keys naming the same 1M-element view: 4 MB of storage must not become 16 GB.
+    constexpr int kKeys = 4000;
+    constexpr int64_t kElements = 1 << 20;
+    Pickle p;
+    p.op('}').memo(0).op('(');
+    p.str("k0").tensor("FloatStorage", "0", kElements, 0, {kElements}, {1}).memo(1);
+    for (int i = 1; i < kKeys; ++i) p.str("k" + std::to_string(i)).raw("h\x01");
+    p.op('u').stop();
+    TempDir dir;
+    const std::string path = dir.file("shared.pth");
+    writeFile(path, checkpointZip(p.bytes(), {{"0", std::string(kElements * 4, '\0')}}));
+    Checkpoint ck;
+    const uint64_t growth = peakGrowthWhile([&] { ck = readCheckpoint(path); });
+    ASSERT_EQ(ck.tensors.size(), static_cast<size_t>(kKeys));
+    EXPECT_TRUE(ck.tensors.at("k0").values.sharesBufferWith(ck.tensors.at("k3999").values));
+    EXPECT_LT(growth, kElements * 4 * 3 + (uint64_t{64} << 20));
+    // Writing one copy leaves the others as they were.
+    ck.tensors.at("k1").values[0] = 7.0f;
+    EXPECT_EQ(ck.tensors.at("k0").values[0], 0.0f);
+    EXPECT_FALSE(ck.tensors.at("k0").values.sharesBufferWith(ck.tensors.at("k1").values));
+}
+
+TEST(Checkpoint, DistinctViewsBeyondTheStoredBytesAreRefused) {
+    // 200 views of one 1M-element storage, each shifted by one element: 200M floats from 4 MB.
+    constexpr int64_t kElements = 1 << 20;
+    Pickle p;
+    p.op('}').memo(0).op('(');
+    for (int i = 0; i < 200; ++i)
+        p.str("v" + std::to_string(i))
+            .tensor("FloatStorage", "0", kElements, i, {kElements - 200}, {1});
+    p.op('u').stop();
+    TempDir dir;
+    const std::string path = dir.file("views.pth");
+    writeFile(path, checkpointZip(p.bytes(), {{"0", std::string(kElements * 4, '\0')}}));
+    std::string msg;
+    const uint64_t growth = peakGrowthWhile([&] { msg = errorOf(path); });
+    EXPECT_CONTAINS(msg, "same stored bytes");
+    EXPECT_LT(growth, kCheckpointReadOverheadBytes + kElements * 4 * 2);
+}
+
+TEST(Checkpoint, MemoBombIsRefusedWithinTheMemoryBound) {
+    // One value stored under 1.5M memo indices (7.5 MB of LONG_BINPUT): the memo counts.
+    Pickle p;
+    p.op('N');
+    for (uint32_t i = 0; i < 1500000; ++i) {
+        p.op('r');
+        std::string index;
+        putLE(index, i, 4);
+        p.raw(index);
+    }
+    p.stop();
+    TempDir dir;
+    const std::string path = dir.file("memo.pth");
+    writeFile(path, checkpointZip(p.bytes(), {}));
+    std::string msg;
+    const uint64_t growth = peakGrowthWhile([&] { msg = errorOf(path); });
+    EXPECT_CONTAINS(msg, "memo entries");
+    EXPECT_LT(growth, kCheckpointReadOverheadBytes);
+}
+
+TEST(Checkpoint, InvalidUtf8KeyIsRefused) {
+    TempDir dir;
+    for (const std::string& key : {std::string("bad\xff"), std::string("\xc0\xaf"),  // overlong '/'
+                                   std::string("\xed\xa0\x80"), std::string("cut\xe2\x82")}) {
+        const std::string path = dir.file("utf8.pth");
+        writeFile(path, checkpointZip(oneTensorPickle(key, "FloatStorage", 1, 0, {1}, {1}),
+                                      {{"0", floatsLE({1})}}));
+        EXPECT_CONTAINS(errorOf(path), "not valid UTF-8");
+    }
+    const std::string path = dir.file("ok.pth");
+    writeFile(path, checkpointZip(oneTensorPickle("gr\xc3\xb6\xc3\x9f"
+                                                  "e",
+                                                  "FloatStorage", 1, 0, {1}, {1}),
+                                  {{"0", floatsLE({1})}}));
+    EXPECT_EQ(readCheckpoint(path).tensors.count("gr\xc3\xb6\xc3\x9f"
+                                                 "e"),
+              1u);
+}
+
+TEST(Checkpoint, OracleLoadsWithinItsTensorBytesPlusTheOverhead) {
+    QCI_REQUIRE_ORACLE();
+    const std::string path = (test::oracleDir() / "tiny_qualiclip.pth").string();
+    Checkpoint ck;
+    const uint64_t growth = peakGrowthWhile([&] { ck = readCheckpoint(path); });
+    uint64_t tensorBytes = 0;
+    for (const auto& [key, t] : ck.tensors) tensorBytes += t.values.size() * sizeof(float);
+    EXPECT_GT(tensorBytes, 100000u);
+    EXPECT_LT(growth, tensorBytes + kCheckpointReadOverheadBytes);
 }
 
 // --- sha256 ------------------------------------------------------------------------------

@@ -40,6 +40,22 @@ TEST(ModelSpec, InfersEverySizeFromTheTensors) {
     EXPECT_EQ(got.vocabSize, 50);
 }
 
+// A width-0 model: every shape agrees with every other (all zero-sized), so only the structural
+// minimums can refuse it, at load time instead of at every image.
+TEST(ModelSpec, ZeroWidthModelCannotRun) {
+    Checkpoint c = makeRandomCheckpoint(tinySpec(), 3);
+    for (auto& [key, t] : c.tensors) {
+        if (key.rfind("clip_model.visual.", 0) != 0 || t.shape.empty()) continue;
+        for (int64_t& d : t.shape)
+            if (d == 4 || d == 8 || d == 16 || d == 32 || d == 64 || d == 128 || d == 256) d = 0;
+        t.values.resize(0);
+    }
+    c.tensors["prompts_features"].shape[1] = 0;
+    c.tensors["prompts_features"].values.resize(0);
+    const std::string message = messageOf(c);
+    EXPECT_NE(message.find("cannot run"), std::string::npos) << message;
+}
+
 TEST(ModelSpec, ReleasedArchitectureHasTheRn50Layout) {
     const auto tensors = expectedTensors(releasedModelSpec());
     int64_t visual = 0;
