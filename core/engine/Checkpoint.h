@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ public:
     const float* begin() const { return data(); }
     const float* end() const { return data() + size(); }
     float operator[](size_t i) const { return (*shared_)[i]; }
+    float at(size_t i) const {
+        if (i >= size()) throw std::out_of_range("tensor value index out of range");
+        return (*shared_)[i];
+    }
     std::vector<float> toVector() const { return std::vector<float>(begin(), end()); }
     bool sharesBufferWith(const TensorValues& other) const {
         return shared_ && shared_ == other.shared_;
