@@ -18,6 +18,7 @@
 #include "ui/inspector/CompareView.h"
 #include "ui/lab/DegradationLabWindow.h"
 #include "engine/ComputeEnvironment.h"
+#include "ui/inspector/FullScreenViewer.h"
 #include "ui/inspector/ImageDetailPanel.h"
 #include "ui/inspector/InspectorWindow.h"
 #include "ui/maps/MapPanel.h"
@@ -71,12 +72,18 @@ InspectorArguments parseArguments(const QApplication& app) {
         {"screenshot", "Save a picture of the window to FILE once every image is scored, with the first "
                        "image in the list selected (as Home does).", "FILE"},
         {"quit-after-scoring", "Quit once every image is scored (after --screenshot)."},
-        {"view", "Start with this view: table (default), grid (thumbnails), viewer (the image, its score "
-                 "and pair bars given most of the window) or compare (once every image is scored, the best, "
-                 "a middle and the worst image side by side; --screenshot then pictures the compare window) or lab "
-                 "(once every image is scored, the degradation lab on the first image; --screenshot pictures the "
-                 "lab when its run is done, with --map's map in its cell view), about (once every image is "
-                 "scored, Help > About; --screenshot pictures that dialog) or prompts (the prompt-set editor).",
+        {"view",
+         "Start with this view: table (default), grid (thumbnails), viewer (the image, its score "
+         "and pair bars given most of the window) or compare (once every image is scored, the "
+         "best, "
+         "a middle and the worst image side by side; --screenshot then pictures the compare "
+         "window) or lab "
+         "(once every image is scored, the degradation lab on the first image; --screenshot "
+         "pictures the "
+         "lab when its run is done, with --map's map in its cell view), about (once every image is "
+         "scored, Help > About; --screenshot pictures that dialog), prompts (the prompt-set "
+         "editor) or fullscreen "
+         "(once every image is scored, the full-screen viewer on the first image).",
          "VIEW"},
         {"score-range", "Show only images scored within LO..HI, as dragging that range on the histogram does.",
          "LO:HI"},
@@ -99,8 +106,11 @@ InspectorArguments parseArguments(const QApplication& app) {
     InspectorArguments args{parser.value("model"), parser.value("screenshot"), parser.isSet("quit-after-scoring"),
                             QStringLiteral("table"), std::nullopt, parser.positionalArguments()};
     if (parser.isSet("view")) args.view = parser.value("view");
-    if (!QStringList{"table", "grid", "viewer", "compare", "lab", "about", "prompts"}.contains(args.view))
-        usageError(QStringLiteral("--view wants table, grid, viewer, compare, lab, about or prompts, not '%1'").arg(args.view));
+    if (!QStringList{"table", "grid", "viewer", "compare", "lab", "about", "prompts", "fullscreen"}
+             .contains(args.view))
+        usageError(QStringLiteral("--view wants table, grid, viewer, compare, lab, about, prompts "
+                                  "or fullscreen, not '%1'")
+                       .arg(args.view));
     if (parser.isSet("score-range")) args.scoreRange = parseScoreRange(parser.value("score-range"));
     if (parser.isSet("map")) {
         const QStringList kinds{"dense", "patches", "gradcam"};
@@ -175,6 +185,10 @@ void whenSettled(qc::ui::InspectorWindow* window, const InspectorArguments& args
         if (args.view == QLatin1String("compare")) {
             const int rows = window->proxy()->rowCount();
             if (auto* compare = window->compareRows({0, rows / 2, rows - 1})) pictured = compare;
+        }
+        if (args.view == QLatin1String("fullscreen")) {
+            window->fullScreenAction()->trigger();
+            if (window->fullScreenViewer()) pictured = window->fullScreenViewer();
         }
         if (args.view == QLatin1String("about")) {
             window->aboutAction()->trigger();
@@ -257,11 +271,15 @@ int main(int argc, char** argv) {
     if (args.scoreRange) window.setScoreRange(args.scoreRange);
     if (args.promptSet) window.usePromptSet(*args.promptSet);
     window.loadModel(args.modelPath);
-    window.open(args.inputs);
+    if (args.inputs.isEmpty())
+        window.reopenLastFolder();  // when File > Reopen Last Folder at Start is on
+    else
+        window.open(args.inputs);
     if (!args.researchMos.isEmpty())
         openResearch(&window, args);
-    else if (!args.screenshotPath.isEmpty() || args.quitAfterScoring || args.view == QLatin1String("compare") ||
-             args.view == QLatin1String("prompts"))
+    else if (!args.screenshotPath.isEmpty() || args.quitAfterScoring ||
+             args.view == QLatin1String("compare") || args.view == QLatin1String("prompts") ||
+             args.view == QLatin1String("fullscreen"))
         whenSettled(&window, args);
     return QApplication::exec();
 }

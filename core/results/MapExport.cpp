@@ -98,10 +98,12 @@ cv::Mat overlayMap(const cv::Mat& rgbInput, const QualityMap& map, ColorMap colo
 }
 
 void writeMapFiles(const std::string& basePath, const QualityMap& map, const cv::Mat& rgbInput,
-                   const MapFileInfo& info) {
+                   const MapFileInfo& info, const OverlayStyle& style) {
     cv::Mat bgr;
-    cv::cvtColor(overlayMap(rgbInput, map, ColorMap::Viridis, 0.5, false), bgr, cv::COLOR_RGB2BGR);
-    writeAtomically(basePath + ".png", [&](const std::string& p) { return cv::imwrite(p, bgr, {}); });
+    cv::cvtColor(overlayMap(rgbInput, map, style.colors, style.opacity, style.smooth), bgr,
+                 cv::COLOR_RGB2BGR);
+    writeAtomically(basePath + ".png",
+                    [&](const std::string& p) { return cv::imwrite(p, bgr, {}); });
     const cv::Mat values = cellValues(map);
     writeAtomically(basePath + ".tiff", [&](const std::string& p) { return cv::imwrite(p, values); });
     writeAtomically(basePath + ".csv", [&](const std::string& p) {

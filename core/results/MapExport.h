@@ -28,8 +28,15 @@ struct MapFileInfo {
     std::string resize;
 };
 
+// How the overlay PNG looks: the window passes what it shows; the TIFF and CSV stay raw.
+struct OverlayStyle {
+    ColorMap colors = ColorMap::Viridis;
+    double opacity = 0.5;
+    bool smooth = false;
+};
+
 // Writes the four files; throws QualiClipError naming the file that could not be written.
 void writeMapFiles(const std::string& basePath, const QualityMap& map, const cv::Mat& rgbInput,
-                   const MapFileInfo& info);
+                   const MapFileInfo& info, const OverlayStyle& style = {});
 
 }  // namespace qc

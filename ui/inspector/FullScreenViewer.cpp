@@ -47,6 +47,8 @@ void FullScreenViewer::showEntry(const ImageEntry& entry) {
     }
 }
 
+QString FullScreenViewer::caption() const { return caption_->text(); }
+
 void FullScreenViewer::keyPressEvent(QKeyEvent* event) {
     if (event->key() == Qt::Key_Escape || event->key() == Qt::Key_F || event->key() == Qt::Key_Space) {
         close();

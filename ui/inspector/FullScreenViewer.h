@@ -20,6 +20,8 @@ public:
     explicit FullScreenViewer(QWidget* parent = nullptr);
 
     void showEntry(const ImageEntry& entry);
+    QString caption() const;
+    ImageCanvas* canvas() const { return canvas_; }
 
 Q_SIGNALS:
     void closed();

@@ -34,6 +34,7 @@ public:
     void clear();
     ImageCanvas* canvas() const { return canvas_; }
     MapPanel* mapPanel() const { return mapPanel_; }
+    PairBarChart* pairChart() const { return pairs_; }
     // The model and resize policy quality maps are computed with (the session's).
     void setMapContext(std::shared_ptr<const qc::QualiClipModel> model, const qc::ResizePolicy& policy);
 

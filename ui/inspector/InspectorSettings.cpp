@@ -10,6 +10,10 @@ const char* const kState = "window/state";
 const char* const kHeader = "window/tableHeader";
 const char* const kRecentFolders = "files/recentFolders";
 const char* const kModelFolder = "files/lastModelFolder";
+const char* const kLastFolder = "files/lastFolder";
+const char* const kReopenLastFolder = "files/reopenLastFolder";
+const char* const kModelPath = "scoring/modelPath";
+const char* const kAutoAdvance = "culling/autoAdvance";
 const char* const kResize = "scoring/resizePolicy";
 const char* const kThreads = "scoring/computeThreads";
 const char* const kDevice = "scoring/device";
@@ -42,8 +46,27 @@ void InspectorSettings::addRecentFolder(const QString& folder) {
     settings_->setValue(kRecentFolders, folders);
 }
 
-QString InspectorSettings::lastModelFolder() const { return settings_->value(kModelFolder).toString(); }
-void InspectorSettings::setLastModelFolder(const QString& folder) { settings_->setValue(kModelFolder, folder); }
+QString InspectorSettings::lastFolder() const { return settings_->value(kLastFolder).toString(); }
+void InspectorSettings::setLastFolder(const QString& folder) {
+    settings_->setValue(kLastFolder, folder);
+}
+bool InspectorSettings::reopenLastFolder() const {
+    return settings_->value(kReopenLastFolder, true).toBool();
+}
+void InspectorSettings::setReopenLastFolder(bool on) { settings_->setValue(kReopenLastFolder, on); }
+QString InspectorSettings::modelPath() const { return settings_->value(kModelPath).toString(); }
+void InspectorSettings::setModelPath(const QString& path) { settings_->setValue(kModelPath, path); }
+bool InspectorSettings::autoAdvance() const {
+    return settings_->value(kAutoAdvance, true).toBool();
+}
+void InspectorSettings::setAutoAdvance(bool on) { settings_->setValue(kAutoAdvance, on); }
+
+QString InspectorSettings::lastModelFolder() const {
+    return settings_->value(kModelFolder).toString();
+}
+void InspectorSettings::setLastModelFolder(const QString& folder) {
+    settings_->setValue(kModelFolder, folder);
+}
 
 qc::ResizePolicy InspectorSettings::resizePolicy() const {
     const auto parsed = qc::ResizePolicy::parse(settings_->value(kResize, "long:1024").toString().toStdString());

@@ -30,6 +30,18 @@ public:
 
     QStringList recentFolders() const;  // newest first
     void addRecentFolder(const QString& folder);
+    // The folder the list shows (Open Folder), reopened at start when reopenLastFolder() (on).
+    QString lastFolder() const;
+    void setLastFolder(const QString& folder);  // "" after File > Close Folder
+    bool reopenLastFolder() const;
+    void setReopenLastFolder(bool on);
+    // The model file last loaded in the window; used at start when neither --model nor
+    // $QUALICLIP_MODEL names one.
+    QString modelPath() const;
+    void setModelPath(const QString& path);
+    // Culling keys (P, X, U, 0-5) move to the next image (Lightroom's auto advance; on).
+    bool autoAdvance() const;
+    void setAutoAdvance(bool on);
     QString lastModelFolder() const;
     void setLastModelFolder(const QString& folder);
 

@@ -1,6 +1,7 @@
 #include "ui/inspector/InspectorWindow.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
@@ -19,12 +20,16 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QResizeEvent>
+#include <QScreen>
+#include <QSlider>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -37,30 +42,37 @@
 #include "ui/inspector/FullScreenViewer.h"
 #include "ui/inspector/GridTileDelegate.h"
 #include "ui/inspector/ImageDetailPanel.h"
-#include "ui/maps/MapPanel.h"
 #include "ui/inspector/InspectorSettings.h"
+#include "ui/inspector/ProblemsDock.h"
+#include "ui/inspector/RejectBelowDialog.h"
+#include "ui/inspector/ScoreHistogram.h"
+#include "ui/inspector/ShortcutsDialog.h"
+#include "ui/inspector/ThumbnailDelegate.h"
+#include "ui/maps/MapPanel.h"
 #include "ui/models/ModelDownloadController.h"
 #include "engine/ComputeDevice.h"
 #include "models/ModelLocator.h"
 #include "models/ModelRegistry.h"
 #include "ui/models/ModelsDialog.h"
 #include "ui/models/ModelStatusPanel.h"
-#include "ui/inspector/ProblemsDock.h"
 #include "ui/prompts/PromptSetEditor.h"
 #include "engine/QualiClipModel.h"
 #include "ui/session/ScoreFilterProxyModel.h"
-#include "ui/inspector/ScoreHistogram.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringSession.h"
 #include "ui/session/TableExport.h"
 #include "ui/session/ThumbnailCache.h"
-#include "ui/inspector/ThumbnailDelegate.h"
+#include "ui/widgets/ImageCanvas.h"
 
 namespace qc::ui {
 namespace {
 
 // The choices of the toolbar's policy box; long:1024 is the default (see InspectorSettings).
 const char* const kPolicies[] = {"long:512", "long:1024", "long:2048", "native"};
+
+QString imageCount(int n) {
+    return n == 1 ? QStringLiteral("1 image") : QStringLiteral("%1 images").arg(n);
+}
 
 QString imageFileFilter() {
     return QStringLiteral("Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.ppm *.pgm *.jp2);;All files (*)");
@@ -92,22 +104,34 @@ InspectorWindow::InspectorWindow(QWidget* parent)
     connect(session_, &ScoringSession::problemsFound, problems_, &ProblemsDock::add);
     auto selectFirstIfNone = [this] {
         if (!pendingImage_.isEmpty() && selectPath(pendingImage_)) pendingImage_.clear();
-        if (currentId() == 0) moveToEnd(false);
+        if (currentId() == 0) selectRowQuietly(0);
+        followFirstRowIfOpening();
         refreshCurrentViews();
     };
     connect(session_, &ScoringSession::imagesAdded, this, selectFirstIfNone);
     connect(proxy_, &QAbstractItemModel::modelReset, this, selectFirstIfNone);
+    // Scores arriving re-sort the list: the first row stays current while a folder opens.
+    connect(proxy_, &QAbstractItemModel::layoutChanged, this,
+            &InspectorWindow::followFirstRowIfOpening);
     // A filter that hides the current image makes the first image it shows current.
     connect(proxy_, &ScoreFilterProxyModel::filterChanged, this, selectFirstIfNone);
     connect(thumbnails_, &ThumbnailCache::thumbnailFailed, this, &InspectorWindow::onThumbnailFailed);
     connect(modelPanel_, &ModelStatusPanel::openModelRequested, this, &InspectorWindow::chooseModel);
     connectModelDownloads();
-    connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this, &InspectorWindow::onCurrentChanged);
-    connect(session_->table(), &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& from, const QModelIndex& to) {
-        const int row = session_->table()->rowOf(currentId());
-        if (row >= from.row() && row <= to.row()) refreshCurrentViews();
+    connect(table_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &InspectorWindow::onCurrentChanged);
+    connect(session_->table(), &ScoreTableModel::marksChanged, this, [this] {
+        if (!compare_ || !compare_->isVisible()) return;
+        for (ImageId id : compare_->shownIds())
+            if (const ImageEntry* e = session_->table()->entry(id)) compare_->updateEntry(*e);
     });
+    connect(session_->table(), &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& from, const QModelIndex& to) {
+                const int row = session_->table()->rowOf(currentId());
+                if (row >= from.row() && row <= to.row()) refreshCurrentViews();
+            });
 
+    keepArrowsOnTheList();
     restoreSettings();
     onModelStateChanged();
     onProgressChanged();
@@ -122,7 +146,23 @@ void InspectorWindow::createActions() {
 
     openFolderAction_ = new QAction(QStringLiteral("Open &Folder\u2026"), this);
     openFolderAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
+    openFolderAction_->setToolTip(
+        QStringLiteral("Show this folder's photos instead of the list (Ctrl+Shift+O)"));
     connect(openFolderAction_, &QAction::triggered, this, &InspectorWindow::chooseFolder);
+    addFolderAction_ = new QAction(QStringLiteral("&Add Folder\u2026"), this);
+    addFolderAction_->setToolTip(QStringLiteral("Add a folder's photos to the list"));
+    connect(addFolderAction_, &QAction::triggered, this, [this] {
+        const QString folder =
+            QFileDialog::getExistingDirectory(this, QStringLiteral("Add Folder"), currentFolder());
+        if (!folder.isEmpty()) open({folder});
+    });
+    closeFolderAction_ = new QAction(QStringLiteral("&Close Folder"), this);
+    closeFolderAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+W")));
+    connect(closeFolderAction_, &QAction::triggered, this, &InspectorWindow::closeFolder);
+    reopenFolderAction_ = new QAction(QStringLiteral("Reopen &Last Folder at Start"), this);
+    reopenFolderAction_->setCheckable(true);
+    connect(reopenFolderAction_, &QAction::toggled, this,
+            [](bool on) { InspectorSettings().setReopenLastFolder(on); });
 
     editPromptsAction_ = new QAction(QStringLiteral("Edit &Prompts\u2026"), this);
     editPromptsAction_->setToolTip(QStringLiteral("Write your own antonym prompt pairs and score the photos with them"));
@@ -137,7 +177,7 @@ void InspectorWindow::createActions() {
     recursiveAction_->setCheckable(true);
     connect(recursiveAction_, &QAction::toggled, this, [](bool on) { InspectorSettings().setRecursive(on); });
 
-    removeAction_ = new QAction(QStringLiteral("&Remove from List"), this);
+    removeAction_ = new QAction(QStringLiteral("&Remove from List\u2026"), this);
     removeAction_->setShortcut(QKeySequence::Delete);
     connect(removeAction_, &QAction::triggered, this, &InspectorWindow::removeSelected);
 
@@ -205,6 +245,21 @@ void InspectorWindow::createCullingActions() {
     fullScreenAction_->setCheckable(true);
     connect(fullScreenAction_, &QAction::triggered, this, &InspectorWindow::toggleFullScreen);
 
+    // Lightroom's Caps Lock "auto advance": a culling key marks the image and shows the next.
+    autoAdvanceAction_ = new QAction(QStringLiteral("&Auto Advance"), this);
+    autoAdvanceAction_->setCheckable(true);
+    autoAdvanceAction_->setToolTip(
+        QStringLiteral("P, X, U and the star keys move on to the next image"));
+    connect(autoAdvanceAction_, &QAction::toggled, this,
+            [](bool on) { InspectorSettings().setAutoAdvance(on); });
+
+    fitAction_ = new QAction(QStringLiteral("Zoom to &Fit"), this);
+    fitAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+0")));
+    addAction(fitAction_);
+    actualSizeAction_ = new QAction(QStringLiteral("Zoom to &100 %"), this);
+    actualSizeAction_->setShortcut(QKeySequence(QStringLiteral("Ctrl+Alt+0")));
+    addAction(actualSizeAction_);
+
     compareAction_ = new QAction(QStringLiteral("&Compare Selected"), this);
     compareAction_->setShortcut(QKeySequence(Qt::Key_C));
     compareAction_->setToolTip(QStringLiteral("Show 2 to 4 selected images side by side (C)"));
@@ -235,8 +290,11 @@ void InspectorWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
     file->addAction(openImagesAction_);
     file->addAction(openFolderAction_);
+    file->addAction(addFolderAction_);
     recentMenu_ = file->addMenu(QStringLiteral("Recent &Folders"));
+    file->addAction(closeFolderAction_);
     file->addAction(recursiveAction_);
+    file->addAction(reopenFolderAction_);
     file->addSeparator();
     file->addAction(openModelAction_);
     file->addAction(modelsAction_);
@@ -255,6 +313,8 @@ void InspectorWindow::createMenus() {
         if (i == 2) cull->addSeparator();
     }
     cull->addSeparator();
+    cull->addAction(autoAdvanceAction_);
+    cull->addSeparator();
     cull->addAction(selectBelowAction_);
     cull->addAction(rejectBelowAction_);
     cull->addSeparator();
@@ -268,6 +328,9 @@ void InspectorWindow::createMenus() {
     view->addAction(compareAction_);
     view->addAction(degradeAction_);
     view->addSeparator();
+    view->addAction(fitAction_);
+    view->addAction(actualSizeAction_);
+    view->addSeparator();
     for (int i = 9; i < cullingActions_.size(); ++i) view->addAction(cullingActions_[i]);
 
     QMenu* scoring = menuBar()->addMenu(QStringLiteral("&Scoring"));
@@ -278,9 +341,14 @@ void InspectorWindow::createMenus() {
     scoring->addAction(editPromptsAction_);
     scoring->addSeparator();
     scoring->addAction(ResearchWindow::makeOpenAction(
-        this, [this] { return session_->modelPath(); }, [this] { return session_->sharedCatalog(); },
-        [this](const QString& path) { showImage(path); raise(); activateWindow(); },
-        [this] { return customPromptSet_; }));
+        this, [this] { return session_->modelPath(); },
+        [this] { return session_->sharedCatalog(); },
+        [this](const QString& path) {
+            showImage(path);
+            raise();
+            activateWindow();
+        },
+        [this] { return customPromptSet_; }, [this] { return currentFolder(); }));
 
     QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
     aboutAction_ = help->addAction(QStringLiteral("&About QualiCLIP Inspector"), this, [this] {
@@ -294,6 +362,10 @@ void InspectorWindow::createMenus() {
         about->setAttribute(Qt::WA_DeleteOnClose);
         about->show();
     });
+    shortcutsAction_ = help->addAction(QStringLiteral("&Keyboard Shortcuts"), this,
+                                       &InspectorWindow::showShortcuts);
+    shortcutsAction_->setShortcuts(
+        {QKeySequence::HelpContents, QKeySequence(QStringLiteral("Ctrl+/"))});
 }
 
 void InspectorWindow::createToolBar() {
@@ -330,6 +402,7 @@ void InspectorWindow::createToolBar() {
     bar->addSeparator();
     bar->addWidget(new QLabel(QStringLiteral(" Show: "), bar));
     flagFilterCombo_ = new QComboBox(bar);
+    flagFilterCombo_->setObjectName(QStringLiteral("flagFilter"));
     flagFilterCombo_->addItem(QStringLiteral("All"), int(FlagFilter::All));
     flagFilterCombo_->addItem(QStringLiteral("Picks"), int(FlagFilter::Picked));
     flagFilterCombo_->addItem(QStringLiteral("Rejects"), int(FlagFilter::Rejected));
@@ -339,7 +412,9 @@ void InspectorWindow::createToolBar() {
             [this] { proxy_->setFlagFilter(FlagFilter(flagFilterCombo_->currentData().toInt())); });
     bar->addWidget(flagFilterCombo_);
     starsFilterCombo_ = new QComboBox(bar);
+    starsFilterCombo_->setObjectName(QStringLiteral("ratingFilter"));
     starsFilterCombo_->addItem(QStringLiteral("Any rating"), 0);
+    starsFilterCombo_->addItem(QStringLiteral("Unrated"), ScoreFilterProxyModel::kUnratedOnly);
     for (int stars = 1; stars <= 5; ++stars)
         starsFilterCombo_->addItem(QStringLiteral("\u2265 %1").arg(QString(stars, QChar(0x2605))), stars);
     connect(starsFilterCombo_, &QComboBox::activated, this,
@@ -363,8 +438,9 @@ void InspectorWindow::createCentralArea() {
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setSectionsMovable(true);
     table_->horizontalHeader()->resizeSection(ScoreTableModel::ThumbnailColumn, 68);
-    table_->horizontalHeader()->resizeSection(ScoreTableModel::FileColumn, 200);
-    table_->horizontalHeader()->resizeSection(ScoreTableModel::ScoreColumn, 60);
+    // Narrow enough that Flag and Rating stay in view in a 1024 px window.
+    table_->horizontalHeader()->resizeSection(ScoreTableModel::FileColumn, 150);
+    table_->horizontalHeader()->resizeSection(ScoreTableModel::ScoreColumn, 72);
     table_->horizontalHeader()->resizeSection(ScoreTableModel::FlagColumn, 52);
     table_->horizontalHeader()->resizeSection(ScoreTableModel::StarsColumn, 64);
     connect(table_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
@@ -389,6 +465,9 @@ void InspectorWindow::createCentralArea() {
     listStack_->addWidget(grid_);
 
     detail_ = new ImageDetailPanel(this);
+    connect(fitAction_, &QAction::triggered, detail_->canvas(), &ImageCanvas::fitToWindow);
+    connect(actualSizeAction_, &QAction::triggered, detail_->canvas(),
+            &ImageCanvas::showActualSize);
     addAction(detail_->mapPanel()->toggleAction());  // H, wherever the focus is
     viewMenu_->addSeparator();
     viewMenu_->addAction(detail_->mapPanel()->toggleAction());
@@ -488,13 +567,38 @@ void InspectorWindow::createStatusBar() {
     statusBar()->addWidget(progressLabel_, 1);
     statusBar()->addPermanentWidget(policyLabel_);
     statusBar()->addPermanentWidget(modelLabel_);
+    // Auto advance's state is always in view, and a click switches it.
+    auto* advance = new QToolButton(this);
+    advance->setObjectName(QStringLiteral("autoAdvanceButton"));
+    advance->setCheckable(true);
+    advance->setText(QStringLiteral("Auto advance: off"));
+    advance->setToolTip(autoAdvanceAction_->toolTip());
+    connect(advance, &QToolButton::toggled, autoAdvanceAction_, &QAction::setChecked);
+    connect(autoAdvanceAction_, &QAction::toggled, advance, [advance](bool on) {
+        advance->setChecked(on);
+        advance->setText(on ? QStringLiteral("Auto advance: on") : QStringLiteral("Auto advance: off"));
+    });
+    advance->setAutoRaise(true);
+    advance->setFocusPolicy(Qt::NoFocus);
+    statusBar()->addPermanentWidget(advance);
+    // Long texts (paths, progress) are cut rather than pushing the window wider than the screen.
+    for (QLabel* label : {promptLabel_, policyLabel_, modelLabel_}) label->setMinimumWidth(40);
+    progressLabel_->setMinimumWidth(0);
+    progressLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    progressBar_->setMinimumWidth(60);
 }
 
 void InspectorWindow::restoreSettings() {
     InspectorSettings settings;
-    if (!restoreGeometry(settings.windowGeometry())) resize(1400, 900);
-    restoreState(settings.windowState());
+    if (!restoreGeometry(settings.windowGeometry())) {
+        // 1400 x 900 where there is room; a smaller screen gets the window at its own size.
+        const QSize room = screen() ? screen()->availableGeometry().size() : QSize(1400, 900);
+        resize(std::min(1400, room.width()), std::min(900, room.height()));
+    }
+    if (!restoreState(settings.windowState())) fitDocksToHeight();
     recursiveAction_->setChecked(settings.recursive());
+    reopenFolderAction_->setChecked(settings.reopenLastFolder());
+    autoAdvanceAction_->setChecked(settings.autoAdvance());
     const qc::ResizePolicy policy = settings.resizePolicy();
     const QString policyText = QString::fromStdString(policy.toString());
     if (policyCombo_->findText(policyText) < 0) policyCombo_->addItem(policyText);
@@ -510,6 +614,20 @@ void InspectorWindow::restoreSettings() {
     updateRecentMenu();
 }
 
+void InspectorWindow::fitDocksToHeight() {
+    // A fifth of the window for the histogram (180 px at 900, 140 px at 700, 230 at most): the
+    // picture needs the rest.
+    const auto docks = findChildren<QDockWidget*>();
+    for (QDockWidget* dock : docks)
+        if (dock->widget() == histogram_)
+            resizeDocks({dock}, {std::clamp(height() / 5, 110, 230)}, Qt::Vertical);
+}
+
+void InspectorWindow::resizeEvent(QResizeEvent* event) {
+    QMainWindow::resizeEvent(event);
+    if (histogram_ && histogram_->height() > height() / 4) fitDocksToHeight();
+}
+
 void InspectorWindow::closeEvent(QCloseEvent* event) {
     InspectorSettings settings;
     settings.setWindowGeometry(saveGeometry());
@@ -523,7 +641,40 @@ void InspectorWindow::open(const QStringList& paths) {
     for (const QString& path : paths)
         if (QFileInfo(path).isDir()) settings.addRecentFolder(QFileInfo(path).absoluteFilePath());
     updateRecentMenu();
+    if (session_->table()->count() == 0) followFirstRow_ = true;  // the list starts at its top
     session_->open(paths, recursiveAction_->isChecked());
+}
+
+void InspectorWindow::openFolder(const QString& folder) {
+    const QString absolute = QFileInfo(folder).absoluteFilePath();
+    closeFolder();
+    openFolder_ = absolute;
+    InspectorSettings().setLastFolder(absolute);
+    open({absolute});
+}
+
+void InspectorWindow::closeFolder() {
+    session_->cancel();
+    session_->remove(session_->table()->allIds());
+    problems_->clear();
+    problems_->hide();
+    openFolder_.clear();
+    InspectorSettings().setLastFolder({});
+    refreshCurrentViews();
+}
+
+void InspectorWindow::reopenLastFolder() {
+    InspectorSettings settings;
+    const QString folder = settings.lastFolder();
+    if (settings.reopenLastFolder() && !folder.isEmpty() && QFileInfo(folder).isDir())
+        openFolder(folder);
+}
+
+QString InspectorWindow::currentFolder() const {
+    if (!openFolder_.isEmpty()) return openFolder_;
+    if (session_->table()->count() > 0)
+        return QFileInfo(session_->table()->entryAt(0).path).absolutePath();
+    return InspectorSettings().recentFolders().value(0);
 }
 
 void InspectorWindow::showImage(const QString& path) {
@@ -544,7 +695,13 @@ bool InspectorWindow::selectPath(const QString& path) {
     return false;
 }
 
-void InspectorWindow::loadModel(const QString& explicitPath) {
+void InspectorWindow::loadModel(const QString& requested) {
+    QString explicitPath = requested;
+    // The model last used in the window, unless the command line or the environment names one.
+    const QString remembered = InspectorSettings().modelPath();
+    if (explicitPath.isEmpty() && qEnvironmentVariableIsEmpty("QUALICLIP_MODEL") &&
+        QFileInfo::exists(remembered))
+        explicitPath = remembered;
     const qc::ModelLocation location = qc::locateModel(explicitPath.toStdString());
     searchedForModel_.clear();
     for (const std::string& c : location.candidates) searchedForModel_ << QString::fromStdString(c);
@@ -568,17 +725,23 @@ void InspectorWindow::chooseImages() {
 }
 
 void InspectorWindow::chooseFolder() {
-    const QString folder = QFileDialog::getExistingDirectory(this, QStringLiteral("Open Folder"),
-                                                             InspectorSettings().recentFolders().value(0));
-    if (!folder.isEmpty()) open({folder});
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, QStringLiteral("Open Folder"), currentFolder());
+    if (!folder.isEmpty()) openFolder(folder);
 }
 
 void InspectorWindow::chooseModel() {
     InspectorSettings settings;
     QString start = settings.lastModelFolder();
     if (start.isEmpty()) start = QString::fromStdString(qc::defaultModelsFolder());
-    const QString file = QFileDialog::getOpenFileName(this, QStringLiteral("Open QualiCLIP Model"), start,
-                                                      QStringLiteral("PyTorch checkpoint (*.pth *.pt);;All files (*)"));
+    // A folder that does not exist yet would be typed into the file name box ("models").
+    while (!start.isEmpty() && !QFileInfo(start).isDir()) {
+        const QString parent = QFileInfo(start).absolutePath();
+        start = parent == start ? QString() : parent;
+    }
+    const QString file = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Open QualiCLIP Model"), start,
+        QStringLiteral("PyTorch checkpoint (*.pth *.pt);;All files (*)"));
     if (file.isEmpty()) return;
     settings.setLastModelFolder(QFileInfo(file).absolutePath());
     loadModel(file);
@@ -588,7 +751,7 @@ void InspectorWindow::updateRecentMenu() {
     recentMenu_->clear();
     const QStringList folders = InspectorSettings().recentFolders();
     for (const QString& folder : folders)
-        recentMenu_->addAction(folder, this, [this, folder] { open({folder}); });
+        recentMenu_->addAction(folder, this, [this, folder] { openFolder(folder); });
     recentMenu_->setEnabled(!folders.isEmpty());
 }
 
@@ -616,16 +779,25 @@ void InspectorWindow::exportTable() {
     const TableExportHeader header{model ? model->info().sha256 : std::string(), session_->policy().toString(),
                                    QCoreApplication::applicationVersion().toStdString()};
     QString error;
-    if (!qc::ui::exportTable(path, json ? TableExportFormat::Json : TableExportFormat::Csv,
-                             exportedEntries(*proxy_, filteredOnly), session_->table()->pairs(), header, &error))
+    const auto entries = exportedEntries(*proxy_, filteredOnly);
+    if (!qc::ui::exportTable(path, json ? TableExportFormat::Json : TableExportFormat::Csv, entries,
+                             session_->table()->pairs(), header, &error))
         QMessageBox::warning(this, QStringLiteral("Export Table"), error);
+    else
+        statusBar()->showMessage(
+            QStringLiteral("Exported %1 to %2").arg(imageCount(int(entries.size())), path), 10000);
 }
 
 void InspectorWindow::transferFlagged(CullFlag flag, TransferMode mode) {
     const bool move = mode == TransferMode::Move;
-    const QString what = flag == CullFlag::Pick ? QStringLiteral("picks") : QStringLiteral("rejects");
-    const QString title = QStringLiteral("%1 %2 To").arg(move ? QStringLiteral("Move") : QStringLiteral("Copy"), what);
-    const QString folder = QFileDialog::getExistingDirectory(this, title, InspectorSettings().recentFolders().value(0));
+    const QString what =
+        flag == CullFlag::Pick ? QStringLiteral("picks") : QStringLiteral("rejects");
+    const QString title =
+        QStringLiteral("%1 %2 To")
+            .arg(move ? QStringLiteral("Move") : QStringLiteral("Copy"),
+                 flag == CullFlag::Pick ? QStringLiteral("Picks") : QStringLiteral("Rejects"));
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, title, InspectorSettings().recentFolders().value(0));
     if (folder.isEmpty()) return;
     // Moving removes the originals from their folder: never without the user saying so.
     if (move && QMessageBox::question(this, title,
@@ -634,12 +806,14 @@ void InspectorWindow::transferFlagged(CullFlag flag, TransferMode mode) {
                                           .arg(what, folder)) != QMessageBox::Yes)
         return;
     const TransferReport report = session_->transferFlagged(flag, folder, mode);
-    statusBar()->showMessage(QStringLiteral("%1 %2 %3, %4 skipped (see Problems)")
-                                 .arg(move ? QStringLiteral("Moved") : QStringLiteral("Copied"))
-                                 .arg(report.done.size())
-                                 .arg(what)
-                                 .arg(report.skipped.size()),
-                             8000);
+    const int done = int(report.done.size());
+    QString message = QStringLiteral("%1 %2 %3")
+                          .arg(move ? QStringLiteral("Moved") : QStringLiteral("Copied"))
+                          .arg(done)
+                          .arg(done == 1 ? what.chopped(1) : what);
+    if (!report.skipped.empty())
+        message += QStringLiteral(", %1 skipped (see Problems)").arg(report.skipped.size());
+    statusBar()->showMessage(message, 8000);
 }
 
 void InspectorWindow::applySidecarSettings() {
@@ -668,11 +842,106 @@ ImageId InspectorWindow::currentId() const {
 }
 
 void InspectorWindow::applyFlag(CullFlag flag) {
-    for (ImageId id : selectedIds()) session_->setFlag(id, flag);
+    cull([this, flag](ImageId id) { session_->setFlag(id, flag); });
 }
 
 void InspectorWindow::applyStars(int stars) {
-    for (ImageId id : selectedIds()) session_->setStars(id, stars);
+    cull([this, stars](ImageId id) { session_->setStars(id, stars); });
+}
+
+bool InspectorWindow::compareActive() const {
+    return compare_ && compare_->isVisible() && compare_->isActiveWindow();
+}
+
+std::vector<ImageId> InspectorWindow::cullingTargets() const {
+    if (compareActive())
+        return currentId() != 0 ? std::vector<ImageId>{currentId()} : std::vector<ImageId>{};
+    return selectedIds();
+}
+
+void InspectorWindow::cull(const std::function<void(ImageId)>& mark) {
+    const std::vector<ImageId> targets = cullingTargets();
+    const ImageId current = currentId();
+    const int row = table_->selectionModel()->currentIndex().row();
+    for (ImageId id : targets) mark(id);
+    if (current == 0 || compareActive()) return;  // Compare keeps its panes
+    const int rows = proxy_->rowCount();
+    bool stillShown = false;
+    for (int r = 0; r < rows && !stillShown; ++r) stillShown = proxy_->idAt(r) == current;
+    if (!stillShown) {
+        // The filter hid the image: the next one has taken its row (Qt would go to the previous).
+        if (rows > 0) selectRowQuietly(std::min(row, rows - 1));
+    } else if (targets.size() == 1 && autoAdvanceAction_->isChecked()) {
+        moveCurrent(1);
+    }
+}
+
+void InspectorWindow::onComparePaneClicked(ImageId id) {
+    for (int row = 0; row < proxy_->rowCount(); ++row) {
+        if (proxy_->idAt(row) != id) continue;
+        // The selection (the compared images) stays; only the current image changes.
+        table_->selectionModel()->setCurrentIndex(proxy_->index(row, ScoreTableModel::FileColumn),
+                                                  QItemSelectionModel::NoUpdate);
+        break;
+    }
+    compare_->setCurrent(id);
+}
+
+void InspectorWindow::selectRowQuietly(int row) {
+    if (row < 0 || row >= proxy_->rowCount()) return;
+    ++selectingQuietly_;
+    const QModelIndex index = proxy_->index(row, ScoreTableModel::FileColumn);
+    table_->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QAbstractItemView* view =
+        listStack_->currentWidget() == grid_ ? static_cast<QAbstractItemView*>(grid_) : table_;
+    view->scrollTo(index);
+    --selectingQuietly_;
+}
+
+void InspectorWindow::followFirstRowIfOpening() {
+    if (followFirstRow_ && proxy_->rowCount() > 0 &&
+        table_->selectionModel()->currentIndex().row() != 0)
+        selectRowQuietly(0);
+}
+
+void InspectorWindow::returnFocusToList() {
+    QWidget* view = listStack_->currentWidget();
+    // After the popup closes, Qt gives the focus back to the box: take it once that is done.
+    QTimer::singleShot(0, view, [view] { view->setFocus(Qt::OtherFocusReason); });
+}
+
+// Arrow keys move between images, never through a toolbar or map choice: the boxes take no
+// focus from a click, and the keyboard's way into them (Tab) returns to the list after a choice.
+void InspectorWindow::keepArrowsOnTheList() {
+    QList<QComboBox*> boxes{policyCombo_, promptCombo_, flagFilterCombo_, starsFilterCombo_};
+    boxes += detail_->mapPanel()->findChildren<QComboBox*>();
+    for (QComboBox* box : boxes) {
+        box->setFocusPolicy(Qt::TabFocus);
+        connect(box, &QComboBox::activated, this, &InspectorWindow::returnFocusToList);
+    }
+    for (QCheckBox* box : detail_->mapPanel()->findChildren<QCheckBox*>())
+        box->setFocusPolicy(Qt::TabFocus);
+    for (QSlider* slider : detail_->mapPanel()->findChildren<QSlider*>())
+        slider->setFocusPolicy(Qt::TabFocus);
+}
+
+void InspectorWindow::showShortcuts() {
+    QList<QAction*> culling = cullingActions_.mid(0, 9);
+    culling << autoAdvanceAction_;
+    QList<QAction*> moving = cullingActions_.mid(9);
+    moving << compareAction_ << degradeAction_ << fitAction_ << actualSizeAction_
+           << detail_->mapPanel()->toggleAction() << tableViewAction_ << gridViewAction_;
+    const QList<QPair<QString, QList<QAction*>>> groups{
+        {QStringLiteral("Culling"), culling},
+        {QStringLiteral("Viewing"), moving},
+        {QStringLiteral("Files and scoring"),
+         {openImagesAction_, openFolderAction_, closeFolderAction_, removeAction_, cancelAction_,
+          quitAction_}},
+        {QStringLiteral("Help"), {shortcutsAction_}}};
+    auto* dialog = new ShortcutsDialog(groups, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
 }
 
 void InspectorWindow::moveCurrent(int delta) {
@@ -701,8 +970,9 @@ void InspectorWindow::selectBelow(double threshold) {
     table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
 }
 
-void InspectorWindow::rejectBelow(double threshold) {
-    for (ImageId id : session_->table()->idsScoredBelow(threshold)) session_->setFlag(id, CullFlag::Reject);
+void InspectorWindow::rejectBelow(double threshold, bool includeStarred) {
+    for (ImageId id : rejectBelowCandidates(*session_->table(), threshold, includeStarred))
+        session_->setFlag(id, CullFlag::Reject);
 }
 
 void InspectorWindow::askSelectBelow() {
@@ -713,10 +983,11 @@ void InspectorWindow::askSelectBelow() {
 }
 
 void InspectorWindow::askRejectBelow() {
-    bool ok = false;
-    const double s = QInputDialog::getDouble(this, QStringLiteral("Reject All Below Score"),
-                                             QStringLiteral("Flag as rejected every image scored below:"), 0.4, 0, 1, 3, &ok);
-    if (ok) rejectBelow(s);
+    auto* dialog = new RejectBelowDialog(*session_->table(), 0.4, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { rejectBelow(dialog->threshold(), dialog->includeStarred()); });
+    dialog->open();
 }
 
 void InspectorWindow::toggleFullScreen() {
@@ -732,8 +1003,11 @@ void InspectorWindow::toggleFullScreen() {
         connect(fullScreen_, &FullScreenViewer::closed, this, [this] { fullScreenAction_->setChecked(false); });
     }
     fullScreenAction_->setChecked(true);
-    refreshCurrentViews();
+    // Only a visible viewer is refreshed: show it first, then give it the current image.
+    // The screen's size first: without a window manager (Xvfb) "full screen" alone changes nothing.
+    if (const QScreen* target = screen()) fullScreen_->setGeometry(target->geometry());
     fullScreen_->showFullScreen();
+    refreshCurrentViews();
 }
 
 void InspectorWindow::compareSelected() {
@@ -744,10 +1018,17 @@ void InspectorWindow::compareSelected() {
         statusBar()->showMessage(QStringLiteral("Select two to four images to compare them."), 4000);
         return;
     }
-    if (!compare_) compare_ = new CompareView(this);
+    if (!compare_) {
+        compare_ = new CompareView(this);
+        compare_->addActions(
+            cullingActions_.mid(0, 9));  // P, X, U and the stars, on its current pane
+        connect(compare_, &CompareView::paneClicked, this, &InspectorWindow::onComparePaneClicked);
+    }
     compare_->showEntries(entries, session_->table()->pairs());
     compare_->show();
     compare_->raise();
+    compare_->activateWindow();
+    onComparePaneClicked(entries.front().id);
 }
 
 void InspectorWindow::setScoreRange(std::optional<ScoreRange> range) {
@@ -778,7 +1059,10 @@ void InspectorWindow::showGrid(bool grid) {
     if (currentId() != 0) view->scrollTo(view->selectionModel()->currentIndex());
 }
 
-void InspectorWindow::onCurrentChanged() { refreshCurrentViews(); }
+void InspectorWindow::onCurrentChanged() {
+    if (selectingQuietly_ == 0) followFirstRow_ = false;  // the user chose an image
+    refreshCurrentViews();
+}
 
 void InspectorWindow::refreshHistogram() {
     std::vector<double> highlighted;
@@ -818,14 +1102,37 @@ void InspectorWindow::refreshCurrentViews() {
     if (fullScreen_ && fullScreen_->isVisible()) fullScreen_->showEntry(*e);
 }
 
-void InspectorWindow::removeSelected() { session_->remove(selectedIds()); }
+void InspectorWindow::removeSelected() {
+    const std::vector<ImageId> ids = selectedIds();
+    if (ids.empty()) return;
+    const ImageEntry* first = session_->table()->entry(ids.front());
+    const QString what = ids.size() == 1 && first ? QStringLiteral("'%1'").arg(first->fileName)
+                                                  : imageCount(int(ids.size()));
+    auto* box = new QMessageBox(
+        QMessageBox::Question, QStringLiteral("Remove from List"),
+        QStringLiteral("Remove %1 from the list? The files stay on disk, and their scores "
+                       "and marks stay in the catalog.")
+            .arg(what),
+        QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->button(QMessageBox::Yes)->setText(QStringLiteral("Remove"));
+    box->setDefaultButton(QMessageBox::Yes);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QDialog::finished, this, [this, ids](int answer) {
+        if (answer == QMessageBox::Yes) session_->remove(ids);
+    });
+    box->open();
+}
 
 void InspectorWindow::onModelStateChanged() {
     const ModelState state = session_->modelState();
     modelPanel_->showState(state, session_->modelPath(), session_->modelError(), searchedForModel_);
     detail_->setPairs(session_->table()->pairs());
     detail_->setMapContext(session_->model(), session_->policy());
+    refreshCurrentViews();  // new pair names clear the bars: draw the shown image's again
     sizePairColumns();
+    if (state == ModelState::Ready && session_->modelError().isEmpty() &&
+        !session_->modelPath().isEmpty())
+        InspectorSettings().setModelPath(session_->modelPath());
     if (state == ModelState::Ready) {
         modelLabel_->setText(QStringLiteral("Model: %1 on %2")
                                  .arg(QFileInfo(session_->modelPath()).fileName(),
@@ -897,7 +1204,7 @@ void InspectorWindow::onProgressChanged() {
     progressBar_->setVisible(session_->scoring());
     progressBar_->setMaximum(std::max(1, p.total()));
     progressBar_->setValue(p.done());
-    progressLabel_->setText(p.total() > 0 ? QStringLiteral("Scored %1").arg(p.summary()) : QString());
+    progressLabel_->setText(p.summary());
     cancelAction_->setEnabled(session_->scoring());
     resumeAction_->setEnabled(!session_->scoring() && session_->hasModel());
     policyLabel_->setText(QStringLiteral("Scores at %1").arg(QString::fromStdString(session_->policy().toString())));

@@ -6,6 +6,7 @@
 
 #include <QMainWindow>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -52,9 +53,25 @@ public:
     ImageDetailPanel* detailPanel() const { return detail_; }
     QAction* degradeAction() const { return degradeAction_; }  // opens the lab on the current image
     QAction* aboutAction() const { return aboutAction_; }  // Help > About, with the version report
+    QAction* shortcutsAction() const { return shortcutsAction_; }  // Help > Keyboard Shortcuts
+    ModelStatusPanel* modelPanel() const { return modelPanel_; }
+    ProblemsDock* problemsDock() const { return problems_; }
+    QLabel* progressLabel() const { return progressLabel_; }
+    FullScreenViewer* fullScreenViewer() const { return fullScreen_; }
+    QAction* fullScreenAction() const { return fullScreenAction_; }  // F
+    CompareView* compareView() const { return compare_; }
     ScoreHistogram* histogram() const { return histogram_; }
 
+    // Adds files and folders to the list (drops, Add Folder…, the command line).
     void open(const QStringList& paths);
+    // File > Open Folder…: the folder replaces the list, and is reopened at the next start.
+    void openFolder(const QString& folder);
+    // File > Close Folder: empties the list (scores and marks stay in the catalog).
+    void closeFolder();
+    // At start, without paths on the command line: the folder open when the window last closed,
+    // when that setting is on (File > Reopen Last Folder at Start).
+    void reopenLastFolder();
+    QAction* autoAdvanceAction() const { return autoAdvanceAction_; }
     // Makes the image current in the list and the viewer, opening it first when it is not listed
     // (research mode's "show me this failure case").
     void showImage(const QString& path);
@@ -76,7 +93,9 @@ public:
     void applyFlag(CullFlag flag);
     void applyStars(int stars);
     void selectBelow(double threshold);
-    void rejectBelow(double threshold);
+    // Rejects the unflagged images scored below `threshold`; picks always, and starred images
+    // unless `includeStarred`, are left alone (RejectBelowDialog says how many before).
+    void rejectBelow(double threshold, bool includeStarred = false);
     ImageId currentId() const;  // 0 when none
 
     // Filters the list to a score range and shows it on the histogram: what dragging across
@@ -92,6 +111,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -108,6 +128,7 @@ private:
     // this machine lacks falls back to the CPU with a message in the status bar.
     void applyComputeDevice(const QString& request);
     void restoreSettings();
+    void fitDocksToHeight();
 
     void chooseImages();
     void chooseFolder();
@@ -125,6 +146,18 @@ private:
     void onPolicyChosen(int index);
     void onThumbnailFailed(ImageId id, const QString& message);
 
+    // Marks the culling targets with `mark`, then moves on as Lightroom does: to the next image
+    // with auto advance, or to the image that took the place of one the filter now hides.
+    void cull(const std::function<void(ImageId)>& mark);
+    std::vector<ImageId> cullingTargets() const;  // Compare: its current pane; else the selection
+    bool compareActive() const;
+    void onComparePaneClicked(ImageId id);
+    void selectRowQuietly(int row);  // a selection the window makes, not the user
+    void followFirstRowIfOpening();
+    void returnFocusToList();
+    void keepArrowsOnTheList();
+    void showShortcuts();
+    QString currentFolder() const;
     void moveCurrent(int delta);
     void moveToEnd(bool last);
     void toggleFullScreen();
@@ -167,12 +200,24 @@ private:
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QString pendingImage_;  // showImage() waits for this path to be listed
+    QString openFolder_;    // the folder Open Folder… showed last ("" after Close Folder)
+    // After a folder opens, its first row (as sorted) stays current while scores re-sort the
+    // list, until the user moves.
+    bool followFirstRow_ = false;
+    int selectingQuietly_ = 0;
     bool selectPath(const QString& path);
     QStringList searchedForModel_;
     ModelDownloadController* downloads_;
 
     QAction* openImagesAction_ = nullptr;
     QAction* openFolderAction_ = nullptr;
+    QAction* addFolderAction_ = nullptr;
+    QAction* closeFolderAction_ = nullptr;
+    QAction* reopenFolderAction_ = nullptr;
+    QAction* autoAdvanceAction_ = nullptr;
+    QAction* fitAction_ = nullptr;
+    QAction* actualSizeAction_ = nullptr;
+    QAction* shortcutsAction_ = nullptr;
     QAction* openModelAction_ = nullptr;
     QAction* modelsAction_ = nullptr;
     QAction* recursiveAction_ = nullptr;

@@ -21,10 +21,13 @@ public:
     void add(const std::vector<OpenProblem>& problems);
     void clear();
     int count() const;
+    QTreeWidget* list() const { return list_; }  // File (name; path in the tooltip), Problem
 
 private:
     QTreeWidget* list_;
     QSet<QString> seen_;
 };
+
+QString reasonWithoutPath(const OpenProblem& problem);
 
 }  // namespace qc::ui

@@ -50,6 +50,7 @@ ScoreHistogram::ScoreHistogram(QWidget* parent) : QWidget(parent), plot_(new QCu
     highlighted_->setWidth(kBinWidth * 0.6);
     highlighted_->setPen(Qt::NoPen);
     highlighted_->setBrush(QColor(30, 110, 220));
+    highlighted_->removeFromLegend();  // named and listed only while something is highlighted
     band_ = new QCPItemRect(plot_);
     band_->setPen(QPen(QColor(230, 120, 0), 1));
     band_->setBrush(QColor(255, 160, 0, 50));
@@ -70,7 +71,7 @@ ScoreHistogram::ScoreHistogram(QWidget* parent) : QWidget(parent), plot_(new QCu
     connect(plot_, &QCustomPlot::mousePress, this, &ScoreHistogram::onPress);
     connect(plot_, &QCustomPlot::mouseMove, this, &ScoreHistogram::onMove);
     connect(plot_, &QCustomPlot::mouseRelease, this, &ScoreHistogram::onRelease);
-    setMinimumHeight(150);
+    setMinimumHeight(90);  // a 700 px window still has room for the picture
 }
 
 void ScoreHistogram::setScores(const std::vector<double>& all, const std::vector<double>& highlighted,

@@ -8,14 +8,18 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStyledItemDelegate>
@@ -31,6 +35,7 @@
 #include "results/MapExport.h"
 #include "ui/maps/MapLegend.h"
 #include "ui/maps/QualityMapComputer.h"
+#include "ui/widgets/DisplayImage.h"
 #include "ui/widgets/QCustomPlotWrapper.h"
 #include "ui/widgets/ScoreColors.h"
 
@@ -72,19 +77,44 @@ DegradationLabWindow::DegradationLabWindow(const QString& imagePath, std::shared
         if (cell.generation == model_->generation()) onCellReady();
     });
     connect(worker_, &DegradationLabWorker::finished, this, &DegradationLabWindow::onFinished);
-    resize(1560, 960);
+    auto* close = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(close, &QShortcut::activated, this, &QWidget::close);
+    // 1560 x 960 where there is room, never more than the screen offers.
+    const QScreen* screen = parent ? parent->screen() : QGuiApplication::primaryScreen();
+    const QSize room = screen ? screen->availableGeometry().size() * 0.95 : QSize(1560, 960);
+    resize(std::min(1560, room.width()), std::min(960, room.height()));
 }
 
 DegradationLabWindow::~DegradationLabWindow() { worker_->cancel(); }
 
-QAction* DegradationLabWindow::makeOpenAction(QWidget* owner, std::function<QString()> currentImage,
-                                              std::function<std::shared_ptr<const qc::QualiClipModel>()> currentModel) {
+void DegradationLabWindow::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Escape) {
+        close();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+QAction* DegradationLabWindow::makeOpenAction(
+    QWidget* owner, std::function<QString()> currentImage,
+    std::function<std::shared_ptr<const qc::QualiClipModel>()> currentModel) {
     auto* action = new QAction(QStringLiteral("&Degrade This Image\u2026"), owner);
     action->setShortcut(QKeySequence(QStringLiteral("Ctrl+D")));
     action->setToolTip(QStringLiteral("Blur, noise, compress\u2026 the image at five levels and score each"));
     QObject::connect(action, &QAction::triggered, owner, [owner, currentImage, currentModel] {
         const QString path = currentImage();
         if (path.isEmpty()) return;
+        // A file that cannot be decoded would give a lab of 85 placeholders: say so instead.
+        QString error;
+        if (loadDisplayImage(path, 64, &error).isNull()) {
+            auto* box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Degrade This Image"),
+                                        QStringLiteral("'%1' cannot be degraded: %2")
+                                            .arg(QFileInfo(path).fileName(), error),
+                                        QMessageBox::Ok, owner);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return;
+        }
         auto* lab = new DegradationLabWindow(path, currentModel(), owner);
         lab->setAttribute(Qt::WA_DeleteOnClose);
         lab->show();

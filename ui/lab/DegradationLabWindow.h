@@ -67,6 +67,9 @@ Q_SIGNALS:
     void runFinished();
     void cellMapsShown();  // both maps of the cell view are drawn
 
+protected:
+    void keyPressEvent(QKeyEvent* event) override;  // Escape closes the lab
+
 private:
     void buildUi();
     void onCellReady();

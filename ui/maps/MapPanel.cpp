@@ -43,13 +43,20 @@ MapPanel::MapPanel(ImageCanvas* canvas, ImageCanvas* sideCanvas, QWidget* parent
       legend_(new MapLegend(this)),
       status_(new QLabel(this)),
       toggle_(new QAction(QStringLiteral("Show Quality &Map Overlay"), this)) {
-    kind_->addItems({QStringLiteral("No map"), QStringLiteral("Dense tokens"), QStringLiteral("Patches 224/112"),
-                     QStringLiteral("Grad-CAM")});
-    kind_->setToolTip(QStringLiteral("Where the model sees quality: per-position tokens (one pass), "
-                                     "224 px windows scored alone, or Grad-CAM of the score"));
-    colors_->addItems({QStringLiteral("viridis"), QStringLiteral("magma"), QStringLiteral("turbo")});
+    kind_->setObjectName(QStringLiteral("mapKind"));
+    colors_->setObjectName(QStringLiteral("mapColors"));
+    opacity_->setObjectName(QStringLiteral("mapOpacity"));
+    export_->setObjectName(QStringLiteral("mapExport"));
+    kind_->addItems({QStringLiteral("No map"), QStringLiteral("Dense tokens"),
+                     QStringLiteral("Patches 224/112"), QStringLiteral("Grad-CAM")});
+    kind_->setToolTip(
+        QStringLiteral("Where the model sees quality: per-position tokens (one pass), "
+                       "224 px windows scored alone, or Grad-CAM of the score"));
+    colors_->addItems(
+        {QStringLiteral("viridis"), QStringLiteral("magma"), QStringLiteral("turbo")});
     opacity_->setRange(0, 100);
     opacity_->setValue(55);
+    opacity_->setMinimumWidth(70);  // a slider, never a square, in a narrow window
     opacity_->setMaximumWidth(110);
     opacity_->setToolTip(QStringLiteral("Overlay opacity"));
     sideBySide_->setText(QStringLiteral("Side by side"));
@@ -62,18 +69,28 @@ MapPanel::MapPanel(ImageCanvas* canvas, ImageCanvas* sideCanvas, QWidget* parent
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     setPairs({});
 
+    // Two short rows rather than one long one: the viewer stays narrow enough for the list's
+    // Flag and Rating columns in a 1024 px window.
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(QStringLiteral("Map:"), this));
-    for (QWidget* w : std::initializer_list<QWidget*>{kind_, target_, colors_, opacity_, smooth_, sideBySide_, export_})
+    for (QWidget* w : std::initializer_list<QWidget*>{kind_, target_, sideBySide_, export_})
         controls->addWidget(w);
     controls->addStretch(1);
-    auto* scale = new QHBoxLayout;
+    // The second row (how the map looks, its scale and readout) shows only with a map: without
+    // one, a small window gives its height to the picture.
+    looks_ = new QWidget(this);
+    auto* scale = new QHBoxLayout(looks_);
+    scale->setContentsMargins(0, 0, 0, 0);
+    for (QWidget* w : std::initializer_list<QWidget*>{colors_, opacity_, smooth_}) scale->addWidget(w);
     scale->addWidget(legend_, 1);
     scale->addWidget(status_, 2);
+    status_->setMinimumWidth(0);
+    status_->setSizePolicy(QSizePolicy::Ignored,
+                           QSizePolicy::Preferred);  // long readouts never widen the panel
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
-    layout->addLayout(scale);
+    layout->addWidget(looks_);
 
     connect(kind_, &QComboBox::currentIndexChanged, this, &MapPanel::requestMap);
     connect(target_, &QComboBox::currentIndexChanged, this, &MapPanel::requestMap);
@@ -92,6 +109,10 @@ MapPanel::MapPanel(ImageCanvas* canvas, ImageCanvas* sideCanvas, QWidget* parent
         status_->setText(QStringLiteral("Scoring windows %1 / %2\u2026").arg(done).arg(total));
     });
     connect(canvas_, &ImageCanvas::pointerMoved, this, &MapPanel::showCell);
+    // The readout describes the cell under the mouse: gone when the mouse or the overlay is.
+    connect(canvas_, &ImageCanvas::pointerLeft, this, &MapPanel::showSummary);
+    connect(side_, &ImageCanvas::pointerLeft, this, &MapPanel::showSummary);
+    connect(toggle_, &QAction::toggled, this, &MapPanel::showSummary);
     connect(side_, &ImageCanvas::pointerMoved, this, [this](QPointF p) {
         // The side canvas shows the map at the network input's size: back to image pixels.
         if (!result_ || canvas_->image().isNull()) return;
@@ -103,6 +124,7 @@ MapPanel::MapPanel(ImageCanvas* canvas, ImageCanvas* sideCanvas, QWidget* parent
     canvas_->setOverlayOpacity(opacity_->value() / 100.0);
     side_->hide();
     legend_->hide();
+    looks_->hide();
     export_->setEnabled(false);
 }
 
@@ -138,6 +160,7 @@ void MapPanel::requestMap() {
     legend_->hide();  // a scale only beside a map
     export_->setEnabled(false);
     computer_->cancel();
+    looks_->setVisible(kind_->currentIndex() > 0);
     if (kind_->currentIndex() <= 0 || path_.isEmpty()) {
         status_->clear();
         return;
@@ -158,17 +181,25 @@ void MapPanel::onReady(std::shared_ptr<const MapResult> result) {
     if (result->path != path_) return;
     result_ = std::move(result);
     export_->setEnabled(true);
-    status_->setText(QStringLiteral("%1 map, %2 \u00d7 %3 cells of %4 px at %5 \u2014 hover for values")
-                         .arg(QString::fromStdString(qc::mapKindName(result_->map.kind)))
-                         .arg(result_->map.cols)
-                         .arg(result_->map.rows)
-                         .arg(result_->map.cellSize)
-                         .arg(QString::fromStdString(policy_.toString())));
+    showSummary();
     render();
     side_->setVisible(sideBySide_->isChecked());
     syncSide(canvas_->view(), true);
     Q_EMIT mapShown();
 }
+
+void MapPanel::showSummary() {
+    if (!result_) return;
+    status_->setText(
+        QStringLiteral("%1 map, %2 \u00d7 %3 cells of %4 px at %5 \u2014 hover for values")
+            .arg(QString::fromStdString(qc::mapKindName(result_->map.kind)))
+            .arg(result_->map.cols)
+            .arg(result_->map.rows)
+            .arg(result_->map.cellSize)
+            .arg(QString::fromStdString(policy_.toString())));
+}
+
+QString MapPanel::statusText() const { return status_->text(); }
 
 qc::ColorMap MapPanel::colorMap() const {
     const qc::ColorMap maps[] = {qc::ColorMap::Viridis, qc::ColorMap::Magma, qc::ColorMap::Turbo};
@@ -187,7 +218,7 @@ void MapPanel::render() {
 }
 
 void MapPanel::showCell(QPointF imagePixel) {
-    if (!result_ || canvas_->image().isNull()) return;
+    if (!result_ || canvas_->image().isNull() || !toggle_->isChecked()) return;
     const qc::QualityMap& map = result_->map;
     const double x = imagePixel.x() * map.inputWidth / canvas_->image().width();
     const double y = imagePixel.y() * map.inputHeight / canvas_->image().height();
@@ -223,8 +254,12 @@ void MapPanel::exportMap() {
     if (chosen.isEmpty()) return;
     const QString base = chosen.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive) ? chosen.chopped(4) : chosen;
     try {
-        qc::writeMapFiles(base.toStdString(), result_->map, result_->input,
-                          {result_->path.toStdString(), model_ ? model_->info().sha256 : "", policy_.toString()});
+        // The overlay PNG is what the viewer shows; the TIFF and CSV stay the raw cells.
+        const qc::OverlayStyle shown{colorMap(), opacity_->value() / 100.0, smooth_->isChecked()};
+        qc::writeMapFiles(
+            base.toStdString(), result_->map, result_->input,
+            {result_->path.toStdString(), model_ ? model_->info().sha256 : "", policy_.toString()},
+            shown);
         status_->setText(QStringLiteral("Saved %1.png, .tiff, .csv and .json").arg(base));
     } catch (const std::exception& e) {
         QMessageBox::warning(this, QStringLiteral("Export failed"), QString::fromStdString(e.what()));

@@ -43,6 +43,7 @@ public:
     // 2 patches, 3 Grad-CAM) and whether the map is shown beside the image.
     void selectMap(int kindIndex, bool sideBySide);
     const MapResult* current() const { return result_.get(); }
+    QString statusText() const;  // the map's summary, or the cell under the mouse
 
 Q_SIGNALS:
     void sideBySideChanged(bool on);
@@ -53,6 +54,7 @@ private:
     void render();
     void onReady(std::shared_ptr<const MapResult> result);
     void showCell(QPointF imagePixel);
+    void showSummary();
     void exportMap();
     void syncSide(const CanvasView& view, bool fromMain);
     qc::ColorMap colorMap() const;
@@ -69,6 +71,7 @@ private:
     QToolButton* export_;
     MapLegend* legend_;
     QLabel* status_;
+    QWidget* looks_ = nullptr;  // colours, opacity, smooth, legend, readout
     QAction* toggle_;
 
     std::shared_ptr<const qc::QualiClipModel> model_;

@@ -40,7 +40,8 @@ ModelStatusPanel::ModelStatusPanel(QWidget* parent)
       download_(new QPushButton(QStringLiteral("Download (about 400 MB)"), this)),
       cancel_(new QPushButton(QStringLiteral("Cancel"), this)),
       progress_(new QProgressBar(this)),
-      downloadStatus_(new QLabel(this)) {
+      downloadStatus_(new QLabel(this)),
+      dismiss_(new QPushButton(QStringLiteral("Dismiss"), this)) {
     setObjectName(QStringLiteral("modelStatusPanel"));
     setFrameShape(QFrame::StyledPanel);
     setStyleSheet(QStringLiteral("#modelStatusPanel { background: #fff4d6; border: 1px solid #e0c070; }"));
@@ -66,6 +67,10 @@ ModelStatusPanel::ModelStatusPanel(QWidget* parent)
     buttons->addWidget(download_);
     buttons->addWidget(cancel_);
     buttons->addWidget(open);
+    dismiss_->setObjectName(QStringLiteral("dismissModelMessage"));
+    dismiss_->setToolTip(QStringLiteral("Hide this message; the model in use stays"));
+    connect(dismiss_, &QPushButton::clicked, this, &QWidget::hide);
+    buttons->addWidget(dismiss_);
     buttons->addStretch();
     layout->addLayout(buttons);
     setDownloading(false);
@@ -101,6 +106,9 @@ QString ModelStatusPanel::downloadText() const { return downloadStatus_->isVisib
 
 void ModelStatusPanel::showState(ModelState state, const QString& path, const QString& error,
                                  const QStringList& searched) {
+    // Only a message about a model that failed while another one scores can be put away: the
+    // other states are the reason there are no scores.
+    dismiss_->setVisible(state == ModelState::Ready && !error.isEmpty());
     switch (state) {
     case ModelState::Ready:
         if (error.isEmpty()) {

@@ -31,6 +31,7 @@ public:
     QPushButton* downloadButton() const { return download_; }
     QPushButton* cancelButton() const { return cancel_; }
     QProgressBar* progressBar() const { return progress_; }
+    QPushButton* dismissButton() const { return dismiss_; }
     QString downloadText() const;
 
 Q_SIGNALS:
@@ -44,6 +45,7 @@ private:
     QPushButton* cancel_;
     QProgressBar* progress_;
     QLabel* downloadStatus_;
+    QPushButton* dismiss_;
 };
 
 }  // namespace qc::ui

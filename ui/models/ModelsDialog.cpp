@@ -57,6 +57,7 @@ ModelsDialog::ModelsDialog(const QString& folder, const QString& activePath, int
 
 void ModelsDialog::refresh() {
     models_ = qc::listInstalledModels(folder_.toStdString());
+    addActiveModelFromElsewhere();
     table_->setRowCount(static_cast<int>(models_.size()));
     const QFileInfo active(activePath_);
     for (int row = 0; row < static_cast<int>(models_.size()); ++row) {
@@ -64,8 +65,9 @@ void ModelsDialog::refresh() {
         const bool isActive = !activePath_.isEmpty() && QFileInfo(QString::fromStdString(m.path)) == active;
         const QString hash = m.record ? QString::fromStdString(m.record->sha256) : QStringLiteral("not recorded");
         const QStringList cells = {
-            m.entry ? QString::fromStdString(m.entry->name) : QStringLiteral("(not in the registry)"),
-            QString::fromStdString(m.fileName),
+            m.entry ? QString::fromStdString(m.entry->name)
+                    : QStringLiteral("(not in the registry)"),
+            QString::fromStdString(isActive && !isInFolder(m) ? m.path : m.fileName),
             QString::fromStdString(qc::formatBytes(m.size)),
             hash,
             m.entry ? QString::fromStdString(m.entry->licence) : QStringLiteral("unknown"),
@@ -79,6 +81,25 @@ void ModelsDialog::refresh() {
     }
     table_->resizeColumnsToContents();
     updateButtons();
+}
+
+bool ModelsDialog::isInFolder(const qc::InstalledModel& model) const {
+    return QFileInfo(QString::fromStdString(model.path)).absolutePath() ==
+           QFileInfo(folder_).absoluteFilePath();
+}
+
+// The model in use may live anywhere (--model, $QUALICLIP_MODEL, Open Model…): it is listed too,
+// with its full path, so the dialog never claims that nothing is installed while one scores.
+void ModelsDialog::addActiveModelFromElsewhere() {
+    if (activePath_.isEmpty() || !QFileInfo::exists(activePath_)) return;
+    const QFileInfo active(activePath_);
+    for (const qc::InstalledModel& m : models_)
+        if (QFileInfo(QString::fromStdString(m.path)) == active) return;
+    qc::InstalledModel model;
+    model.path = active.absoluteFilePath().toStdString();
+    model.fileName = active.fileName().toStdString();
+    model.size = active.size();
+    models_.insert(models_.begin(), model);
 }
 
 const qc::InstalledModel* ModelsDialog::selected() const {

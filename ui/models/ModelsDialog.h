@@ -2,7 +2,7 @@
 // file, size, SHA-256 recorded at download, licence, and which one is active. "Use" switches to
 // another one: when images are already scored it asks first, since switching clears every score
 // and rescores (ScoringSession never shows two models' scores in one table). "Delete" removes a
-// model that is not in use. GUI thread.
+// model that is not in use. The model in use is listed wherever it lives. GUI thread.
 #pragma once
 
 #include <QDialog>
@@ -41,6 +41,8 @@ Q_SIGNALS:
 
 private:
     const qc::InstalledModel* selected() const;
+    bool isInFolder(const qc::InstalledModel& model) const;
+    void addActiveModelFromElsewhere();
     void updateButtons();
 
     QString folder_, activePath_;

@@ -38,7 +38,19 @@ AgreementScatter::AgreementScatter(QWidget* parent)
     plot_->yAxis->setLabel(QStringLiteral("MOS (human)"));
     plot_->legend->setVisible(true);
     plot_->legend->setFont(font());
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // The legend goes in a row under the axes, never over a dot (the worst failures lie in the
+    // corners, where an inset legend would sit).
+    // An empty element beside it keeps the row as wide as the axes: an empty legend alone would
+    // cap the column's width, and the axes with it.
+    plot_->axisRect()->insetLayout()->take(plot_->legend);
+    auto* below = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(1, 0, below);
+    below->addElement(0, 0, plot_->legend);
+    below->addElement(0, 1, new QCPLayoutElement(plot_));
+    below->setColumnStretchFactor(0, 0.001);
+    plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot_->legend->setWrap(2);
     plot_->setMouseTracking(true);
     connect(plot_, &QCustomPlot::mouseMove, this, &AgreementScatter::onMove);
     connect(plot_, &QCustomPlot::mousePress, this, &AgreementScatter::onPress);

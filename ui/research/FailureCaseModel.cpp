@@ -69,7 +69,7 @@ QVariant FailureCaseModel::headerData(int section, Qt::Orientation orientation, 
         case Rank:
             return QStringLiteral("#");
         case Kind:
-            return QStringLiteral("Model");
+            return QStringLiteral("Over / under");
         case Name:
             return QStringLiteral("Image");
         case Score:

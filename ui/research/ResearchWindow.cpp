@@ -7,13 +7,16 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
@@ -58,15 +61,20 @@ ResearchWindow::ResearchWindow(std::shared_ptr<qc::Catalog> catalog, QWidget* pa
     buildUi();
     connect(worker_, &ResearchWorker::progress, this, &ResearchWindow::onProgress);
     connect(worker_, &ResearchWorker::finished, this, &ResearchWindow::onFinished);
-    resize(1400, 900);
+    // 1400 x 900 where there is room, never more than the screen offers.
+    const QScreen* shown = parent ? parent->screen() : QGuiApplication::primaryScreen();
+    const QSize room = shown ? shown->availableGeometry().size() : QSize(1400, 900);
+    resize(std::min(1400, room.width()), std::min(900, room.height()));
 }
 
 ResearchWindow::~ResearchWindow() { worker_->cancel(); }
 
-QAction* ResearchWindow::makeOpenAction(QWidget* owner, std::function<QString()> currentModelPath,
-                                        std::function<std::shared_ptr<qc::Catalog>()> catalog,
-                                        std::function<void(const QString&)> openImage,
-                                        std::function<std::optional<qc::PromptSet>()> customPromptSet) {
+QAction* ResearchWindow::makeOpenAction(
+    QWidget* owner, std::function<QString()> currentModelPath,
+    std::function<std::shared_ptr<qc::Catalog>()> catalog,
+    std::function<void(const QString&)> openImage,
+    std::function<std::optional<qc::PromptSet>()> customPromptSet,
+    std::function<QString()> currentFolder) {
     auto* action = new QAction(QStringLiteral("&Agreement with Human Scores\u2026"), owner);
     action->setToolTip(
         QStringLiteral("Score a dataset with human MOS and compare: SRCC, KRCC, "
@@ -75,6 +83,8 @@ QAction* ResearchWindow::makeOpenAction(QWidget* owner, std::function<QString()>
         auto* window = new ResearchWindow(catalog(), owner);
         window->setAttribute(Qt::WA_DeleteOnClose);
         window->setModel(0, currentModelPath(), qc::ResizePolicy::native());
+        // The folder open in the inspector is usually the dataset's images.
+        if (currentFolder) window->imagesFolder_->setText(currentFolder());
         // The inspector's prompt set, if any, is run B's: default against custom in one click.
         if (customPromptSet)
             if (const std::optional<qc::PromptSet> set = customPromptSet()) window->setPromptSet(1, *set);
@@ -206,6 +216,14 @@ void ResearchWindow::buildUi() {
         QStringLiteral("Choose a MOS file, the images folder and a model, then Run A."), this);
     status_->setWordWrap(true);
     leftLayout->addWidget(status_);
+    // Names of the MOS file without an image, and unusable rows: shown, not only exported.
+    unmatched_ = new QListWidget(this);
+    unmatched_->setMaximumHeight(90);
+    unmatched_->setToolTip(
+        QStringLiteral("MOS rows that were not used: names without an image file, unusable rows"));
+    unmatchedTitle_ = new QLabel(this);
+    leftLayout->addWidget(unmatchedTitle_);
+    leftLayout->addWidget(unmatched_);
 
     figures_ = new QTableWidget(kFigureRows, 2, this);
     figures_->setHorizontalHeaderLabels({QStringLiteral("A"), QStringLiteral("B")});
@@ -262,12 +280,12 @@ void ResearchWindow::buildUi() {
     auto* failureLayout = new QVBoxLayout(failureBox);
     failureLayout->setContentsMargins(0, 0, 0, 0);
     auto* failureTitle = new QHBoxLayout;
-    failureTitle->addWidget(
-        new QLabel(
-            QStringLiteral("Failure cases, worst first (over-estimate: the model rates the image "
-                           "higher than people do):"),
-            this),
-        1);
+    auto* failureText =
+        new QLabel(QStringLiteral("Failure cases, worst first (over-estimate: the model rates the image "
+                                  "higher than people do):"),
+                   this);
+    failureText->setWordWrap(true);  // the window fits a 1024 px screen
+    failureTitle->addWidget(failureText, 1);
     failureTitle->addWidget(failuresOf_);
     failureLayout->addLayout(failureTitle);
     failureLayout->addWidget(failureView_);
@@ -337,6 +355,7 @@ void ResearchWindow::setBootstrap(int resamples, quint64 seed) {
 }
 
 QString ResearchWindow::statusText() const { return status_->text(); }
+QString ResearchWindow::imagesFolder() const { return imagesFolder_->text(); }
 
 bool ResearchWindow::running() const { return runningRun_ >= 0; }
 
@@ -428,14 +447,18 @@ void ResearchWindow::onFinished(quint64 generation, std::shared_ptr<const Resear
                 .arg(failed ? QStringLiteral("; %1 could not be scored").arg(failed) : QString(),
                      s.unmatched.empty() && s.problems.empty()
                          ? QString()
-                         : QStringLiteral("; %1 names without an image, %2 unusable rows (see the "
-                                          "exported unmatched.csv)")
+                         : QStringLiteral(
+                               "; %1 names without an image, %2 unusable rows (listed below)")
                                .arg(s.unmatched.size())
                                .arg(s.problems.size())));
+    } else if (cancelled) {
+        status_->setText(QStringLiteral("Run %1 cancelled.").arg(runName(which)));
     } else {
-        status_->setText(cancelled
-                             ? QStringLiteral("Run %1 cancelled.").arg(runName(which))
-                             : QStringLiteral("Run %1 failed: %2").arg(runName(which), error));
+        // The figures, dots and failures of an earlier run must not stand under the new files:
+        // a failed A clears both runs (B is compared with A), a failed B clears B.
+        runs_[size_t(which)].reset();
+        if (which == 0) runs_[1].reset();
+        status_->setText(QStringLiteral("Run %1 failed: %2").arg(runName(which), error));
     }
     showRuns();
     setRunning(false);
@@ -496,6 +519,24 @@ void ResearchWindow::showRuns() {
     failureView_->horizontalHeader()->setSectionResizeMode(FailureCaseModel::Name,
                                                            QHeaderView::Stretch);
     exportButton_->setEnabled(runningRun_ < 0 && runs_[0] != nullptr);
+    showUnmatched();
+}
+
+void ResearchWindow::showUnmatched() {
+    unmatched_->clear();
+    const ResearchRun* run = runs_[0].get();
+    if (run) {
+        for (const qc::MosEntry& e : run->study.unmatched)
+            unmatched_->addItem(QStringLiteral("%1 (line %2): no image")
+                                    .arg(QString::fromStdString(e.name))
+                                    .arg(e.line));
+        for (const qc::MosRowProblem& p : run->study.problems)
+            unmatched_->addItem(
+                QStringLiteral("line %1: %2").arg(p.line).arg(QString::fromStdString(p.reason)));
+    }
+    unmatchedTitle_->setText(QStringLiteral("Not used (%1):").arg(unmatched_->count()));
+    unmatchedTitle_->setVisible(unmatched_->count() > 0);
+    unmatched_->setVisible(unmatched_->count() > 0);
 }
 
 bool ResearchWindow::exportTo(const QString& folder, QString* error) const {

@@ -26,6 +26,7 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
@@ -53,10 +54,12 @@ public:
 
     // The action that opens a research window (deleted on close) with the inspector's model
     // and catalog; opened images go to `openImage`.
-    static QAction* makeOpenAction(QWidget* owner, std::function<QString()> currentModelPath,
-                                   std::function<std::shared_ptr<qc::Catalog>()> catalog,
-                                   std::function<void(const QString&)> openImage,
-                                   std::function<std::optional<qc::PromptSet>()> customPromptSet = {});
+    static QAction* makeOpenAction(
+        QWidget* owner, std::function<QString()> currentModelPath,
+        std::function<std::shared_ptr<qc::Catalog>()> catalog,
+        std::function<void(const QString&)> openImage,
+        std::function<std::optional<qc::PromptSet>()> customPromptSet = {},
+        std::function<QString()> currentFolder = {});
 
     // What the controls hold; the tests and the documentation screenshots set them directly.
     void setDataset(const QString& mosFile, const QString& imagesFolder,
@@ -79,6 +82,8 @@ public:
     QTableWidget* figures() const { return figures_; }
     QTableView* failureView() const { return failureView_; }
     QString statusText() const;
+    QString imagesFolder() const;
+    QListWidget* unmatchedList() const { return unmatched_; }  // names without an image, bad rows
 
     // The report folder of run A (run B's in its sub-folder "compare") and scatter.png.
     bool exportTo(const QString& folder, QString* error) const;
@@ -96,6 +101,7 @@ private:
     void onFinished(quint64 generation, std::shared_ptr<const qc::ui::ResearchRun> run,
                     const QString& error, bool cancelled);
     void showRuns();
+    void showUnmatched();
     void updateColumnsEnabled();
     void chooseMosFile();
     void chooseImagesFolder();
@@ -128,6 +134,8 @@ private:
     QPushButton* exportButton_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;
+    QLabel* unmatchedTitle_ = nullptr;
+    QListWidget* unmatched_ = nullptr;
     QTableWidget* figures_ = nullptr;
     AgreementScatter* scatter_ = nullptr;
     QComboBox* failuresOf_ = nullptr;

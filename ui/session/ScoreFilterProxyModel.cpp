@@ -42,7 +42,7 @@ void ScoreFilterProxyModel::refilter() {
 }
 
 bool ScoreFilterProxyModel::isFiltering() const {
-    return range_.has_value() || flagFilter_ != FlagFilter::All || minimumStars_ > 0;
+    return range_.has_value() || flagFilter_ != FlagFilter::All || minimumStars_ != 0;
 }
 
 ImageId ScoreFilterProxyModel::idAt(int proxyRow) const {
@@ -51,8 +51,10 @@ ImageId ScoreFilterProxyModel::idAt(int proxyRow) const {
 
 bool ScoreFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     const QModelIndex source = sourceModel()->index(sourceRow, 0, sourceParent);
-    if (!flagPasses(flagFilter_, CullFlag(source.data(ScoreTableModel::FlagRole).toInt()))) return false;
-    if (source.data(ScoreTableModel::StarsRole).toInt() < minimumStars_) return false;
+    if (!flagPasses(flagFilter_, CullFlag(source.data(ScoreTableModel::FlagRole).toInt())))
+        return false;
+    const int stars = source.data(ScoreTableModel::StarsRole).toInt();
+    if (minimumStars_ == kUnratedOnly ? stars != 0 : stars < minimumStars_) return false;
     if (range_) {
         const QVariant score = source.data(ScoreTableModel::ScoreRole);
         if (!score.isValid()) return false;

@@ -27,6 +27,8 @@ public:
     std::optional<ScoreRange> scoreRange() const { return range_; }
     void setFlagFilter(FlagFilter filter);
     FlagFilter flagFilter() const { return flagFilter_; }
+    // 1..5: at least that many stars; 0: any rating; kUnratedOnly: only images without stars.
+    static constexpr int kUnratedOnly = -1;
     void setMinimumStars(int stars);
     int minimumStars() const { return minimumStars_; }
 

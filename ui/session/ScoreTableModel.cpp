@@ -285,6 +285,7 @@ QVariant ScoreTableModel::data(const QModelIndex& index, int role) const {
         return {};
     case Qt::ForegroundRole:
         if (column == ScoreColumn && e.hasScore()) return scoreTextColor(e.score);
+        if (column == ScoreColumn && e.state == ScoreState::Failed) return QColor(Qt::darkRed);
         if (column == statusColumn() && e.state == ScoreState::Failed) return QColor(Qt::darkRed);
         return {};
     case Qt::DecorationRole:
@@ -304,7 +305,11 @@ QVariant ScoreTableModel::data(const QModelIndex& index, int role) const {
 
 QVariant ScoreTableModel::displayText(const ImageEntry& e, int column) const {
     if (column == FileColumn) return e.fileName;
-    if (column == ScoreColumn) return e.hasScore() ? QString::number(e.score, 'f', 3) : QString();
+    if (column == ScoreColumn) {
+        // A failure is marked where the score would be, not only in the far-right Status column.
+        if (e.state == ScoreState::Failed) return QStringLiteral("\u26a0 failed");
+        return e.hasScore() ? QString::number(e.score, 'f', 3) : QString();
+    }
     if (column == FlagColumn) return flagText(e.flag);
     if (column == StarsColumn) return starsText(e.stars);
     if (column >= FirstPairColumn && column < sizeColumn()) {
@@ -342,6 +347,7 @@ QVariant ScoreTableModel::toolTip(const ImageEntry& e, int column) const {
     }
     if (column == ScoreColumn && e.hasScore())
         return QStringLiteral("Scored at resize policy %1").arg(e.policy);
+    if (column == ScoreColumn && e.state == ScoreState::Failed) return e.error;
     return {};
 }
 

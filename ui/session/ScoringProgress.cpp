@@ -9,10 +9,9 @@ void ScoringProgress::reset() { *this = ScoringProgress(); }
 
 void ScoringProgress::add(int images, double seconds) {
     if (!active()) {
-        // A new run after the previous one finished: count it on its own.
-        done_ = total_ = 0;
+        // A new run after the previous one finished or was cancelled: count it on its own.
+        *this = ScoringProgress();
         start_ = seconds;
-        last_ = -1;
     }
     total_ += images;
 }
@@ -21,8 +20,16 @@ void ScoringProgress::remove(int images) {
     total_ = std::max(done_, total_ - images);
 }
 
-void ScoringProgress::recordDone(double seconds) {
-    if (done_ < total_) ++done_;
+void ScoringProgress::cancel() {
+    if (!active()) return;
+    cancelledOf_ = total_;
+    total_ = done_;
+}
+
+void ScoringProgress::recordDone(double seconds, bool failed) {
+    if (done_ >= total_) return;  // a late result of a cancelled run
+    ++done_;
+    if (failed) ++failed_;
     last_ = seconds;
 }
 
@@ -44,7 +51,16 @@ QString formatDuration(double seconds) {
 }
 
 QString ScoringProgress::summary() const {
-    QString text = QStringLiteral("%1 / %2").arg(done_).arg(total_);
+    if (total_ == 0 && !cancelled()) return {};
+    const QString failures = failed_ > 0 ? QStringLiteral(", %1 failed").arg(failed_) : QString();
+    if (cancelled())
+        return QStringLiteral("Cancelled: %1 of %2 scored%3")
+            .arg(done_ - failed_)
+            .arg(cancelledOf_)
+            .arg(failures);
+    if (!active()) return QStringLiteral("%1 scored%2").arg(done_ - failed_).arg(failures);
+    QString text = QStringLiteral("Scoring %1 / %2").arg(done_).arg(total_);
+    if (failed_ > 0) text += QStringLiteral(" (%1 failed)").arg(failed_);
     if (const double rate = imagesPerSecond(); rate > 0) {
         text += QStringLiteral(" \u00b7 %1 images/s").arg(rate, 0, 'f', rate < 10 ? 1 : 0);
         if (active()) text += QStringLiteral(" \u00b7 %1 left").arg(formatDuration(secondsLeft()));

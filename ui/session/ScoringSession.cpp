@@ -79,6 +79,8 @@ std::vector<ImageId> ScoringSession::addEntries(std::vector<ImageEntry> entries)
 
 void ScoringSession::remove(const std::vector<ImageId>& ids) {
     progress_.remove(worker_->forget(ids));
+    // A finished run's counts no longer describe the list.
+    if (!scoring_) progress_.reset();
     table_->removeImages(ids);
     Q_EMIT progressChanged();
 }
@@ -205,7 +207,7 @@ void ScoringSession::queue(const std::vector<ImageId>& ids) {
 void ScoringSession::onScored(const ScoredImage& scored) {
     // A result of an older model or policy would mix two scales in one column.
     if (scored.generation != generation_) return;
-    progress_.recordDone(now());
+    progress_.recordDone(now(), !scored.result.ok());
     pending_.push_back(scored);
     if (batchTimer_->isActive()) return;
     const qint64 since = sinceBatch_.isValid() ? sinceBatch_.elapsed() : kResultBatchMs;
@@ -249,7 +251,8 @@ void ScoringSession::onWorkerFinished(quint64 jobsSeen) {
 
 void ScoringSession::cancel() {
     if (!model_) return;
-    progress_.remove(worker_->cancel());
+    worker_->cancel();
+    progress_.cancel();
     applyPendingResults();  // images already scored keep their scores
     table_->setWaitingState(ScoreState::Cancelled);
     setScoring(false);

@@ -20,7 +20,7 @@ PairBarChart::PairBarChart(QWidget* parent) : QWidget(parent), plot_(new QCustom
     scoreLine_ = new QCPItemStraightLine(plot_);
     scoreLine_->setPen(QPen(Qt::black, 1, Qt::DashLine));
     scoreLine_->setVisible(false);
-    setMinimumHeight(200);
+    setMinimumHeight(140);  // 7 bars with labels that do not overlap
     setPairs(qc::promptPairsFor(7));
 }
 
@@ -39,6 +39,12 @@ void PairBarChart::setPairs(const std::vector<qc::PromptPair>& pairs) {
     plot_->yAxis->setTicker(ticker);
     plot_->yAxis->setRange(-0.6, double(pairs.size()) - 0.4);
     plot_->replot();
+}
+
+int PairBarChart::shownBars() const {
+    int shown = 0;
+    for (const QCPBars* bars : bars_) shown += bars->data()->isEmpty() ? 0 : 1;
+    return shown;
 }
 
 void PairBarChart::setProbabilities(const std::vector<double>& probabilities, double score) {

@@ -23,6 +23,7 @@ public:
     void setPairs(const std::vector<qc::PromptPair>& pairs);
     // Empty probabilities clear the bars (an image without a score).
     void setProbabilities(const std::vector<double>& probabilities, double score);
+    int shownBars() const;  // bars with a value drawn now
 
 private:
     QCustomPlot* plot_;

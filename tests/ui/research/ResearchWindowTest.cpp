@@ -4,6 +4,8 @@
 // and B side by side, and the export.
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QListWidget>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -300,6 +302,61 @@ private Q_SLOTS:
         QTest::mouseDClick(window.failureView()->viewport(), Qt::LeftButton, {}, rect.center());
         QCOMPARE(activated.size(), 1);
         QVERIFY(QFile::exists(activated.at(0).at(0).toString()));
+    }
+
+    // Issue #18, item 11: a failed run clears what an earlier run showed and says it failed; the
+    // legend stays off the dots; names without an image are listed in the window; the over/under
+    // column is not headed "Model".
+    void aFailedRunClearsTheOldResults() {
+        QTemporaryDir dir;
+        auto catalog =
+            std::make_shared<qc::Catalog>(dir.filePath(QStringLiteral("c.sqlite")).toStdString());
+        ResearchWindow window(catalog);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy finished(&window, &ResearchWindow::runFinished);
+        window.setDataset(writeMos(dir), oracle(QStringLiteral("images")), *qc::mosPreset("koniq"));
+        window.setModel(0, oracle(QStringLiteral("tiny_qualiclip.pth")),
+                        qc::ResizePolicy::longSide(128));
+        window.setBootstrap(20, 3);
+        auto runA = [&window] {
+            for (QPushButton* b : window.findChildren<QPushButton*>())
+                if (b->text() == QStringLiteral("Run A")) QTest::mouseClick(b, Qt::LeftButton);
+        };
+        runA();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.last().at(1).toBool());
+        QCOMPARE(window.failures()->headerData(FailureCaseModel::Kind, Qt::Horizontal).toString(),
+                 QStringLiteral("Over / under"));
+        QCOMPARE(window.unmatchedList()->count(), 1);
+        QVERIFY(window.unmatchedList()->isVisible());
+        QVERIFY(window.unmatchedList()->item(0)->text().contains(QStringLiteral("missing.png")));
+        // The worst failure's dot is not under the legend (nor is any dot: the legend is outside
+        // the axes).
+        QCustomPlot* plot = window.scatter()->plot();
+        const QModelIndex worst = window.failureView()->model()->index(0, 0);
+        const QString path = worst.data(FailureCaseModel::PathRole).toString();
+        for (const qc::AgreementRow& r : window.result(0)->study.rows) {
+            if (QString::fromStdString(r.path) != path) continue;
+            const QPointF dot(plot->xAxis->coordToPixel(r.score), plot->yAxis->coordToPixel(r.mos));
+            QVERIFY(!plot->legend->outerRect().contains(dot.toPoint()));
+        }
+        QVERIFY(!plot->axisRect()->rect().intersects(plot->legend->outerRect()));
+
+        // The user points the MOS field at a file that does not exist and runs A again.
+        window.setDataset(dir.filePath(QStringLiteral("no_such_mos.csv")),
+                          oracle(QStringLiteral("images")), *qc::mosPreset("koniq"));
+        runA();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.last().at(1).toBool());
+        QVERIFY2(window.statusText().contains(QStringLiteral("failed")),
+                 qPrintable(window.statusText()));
+        QVERIFY(!window.result(0));
+        QCOMPARE(window.failures()->rowCount(), 0);
+        QCOMPARE(plot->graph(0)->dataCount(), 0);
+        QVERIFY(window.figures()->item(1, 0)->text().isEmpty());
+        QCOMPARE(window.figures()->horizontalHeaderItem(0)->text(), QStringLiteral("A"));
+        QVERIFY(!window.unmatchedList()->isVisible());
     }
 };
 
