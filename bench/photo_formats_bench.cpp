@@ -1,15 +1,14 @@
 // qualiclip-formats-bench: what the camera formats of issue #12 cost, and how far the fast JPEG
 // policy's scores are from the exact one's (docs/benchmarks.md).
 //
-//   qualiclip-formats-bench [--photos DIR] [--oracle DIR] [--skip-scores]
+//   qualiclip-formats-bench [--photos DIR] [--oracle DIR] [--skip-scores | --only-scores]
 //
 // Every file is written here: a 24 MP DNG with a full-size JPEG preview (tests/fixtures'
 // writer), a 24 MP JPEG, a 12 MP HEIC (libheif's x265 encoder). Times are the median of 5 runs
-// after one warm-up; memory is the peak resident size of a forked child doing one decode.
+// after one warm-up; memory is the peak resident size of a fresh process doing one decode.
 // --photos: the folder qualiclip-sample-photos wrote; --oracle: the conformance images. Both
 // are scaled up to 24 MP and 12 MP JPEGs and scored with a full-size random-weight model at
 // long:1024 and long:1024/fast; the figure is the 99th percentile of |difference|.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,24 +61,17 @@ long statusKiB(const char* field) {
     return 0;
 }
 
-// Peak resident MiB a forked child reaches above its start while doing `work` once.
-double childPeakMiB(const std::function<void()>& work) {
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    const pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        const long before = statusKiB("VmRSS:");
-        work();
-        const double mib = double(statusKiB("VmHWM:") - before) / 1024.0;
-        if (write(fds[1], &mib, sizeof mib) != sizeof mib) _exit(1);
-        _exit(0);
-    }
-    close(fds[1]);
+// Peak resident MiB above its start that a fresh process of this program reaches doing one
+// operation (`--measure OP FILE`): fork alone would deadlock on the OpenMP and OpenCV threads.
+std::string selfPath;
+
+double childPeakMiB(const std::string& operation, const std::string& file) {
+    const std::string command = "'" + selfPath + "' --measure " + operation + " '" + file + "'";
+    std::FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return -1;
     double mib = -1;
-    if (read(fds[0], &mib, sizeof mib) != sizeof mib) mib = -1;
-    close(fds[0]);
-    waitpid(pid, nullptr, 0);
+    if (std::fscanf(pipe, "%lf", &mib) != 1) mib = -1;
+    pclose(pipe);
     return mib;
 }
 
@@ -124,20 +116,15 @@ void benchRaw(const fs::path& dir) {
                 fs::file_size(dng) / 1e6);
     std::printf("| step | median s | peak MiB above start |\n|---|---|---|\n");
     std::printf("| preview extraction (LibRaw open + unpack_thumb, JPEG bytes) | %.4f | %.0f |\n",
-                medianSeconds([&] { extractPreviewBytes(dng); }),
-                childPeakMiB([&] { extractPreviewBytes(dng); }));
+                medianSeconds([&] { extractPreviewBytes(dng); }), childPeakMiB("extract", dng));
     std::printf("| raw-preview to long:1024 input, exact JPEG decode | %.3f | %.0f |\n",
-                medianSeconds([&] { networkInput(dng, false); }),
-                childPeakMiB([&] { networkInput(dng, false); }));
+                medianSeconds([&] { networkInput(dng, false); }), childPeakMiB("exact", dng));
     std::printf("| raw-preview to long:1024 input, long:1024/fast | %.3f | %.0f |\n",
-                medianSeconds([&] { networkInput(dng, true); }),
-                childPeakMiB([&] { networkInput(dng, true); }));
+                medianSeconds([&] { networkInput(dng, true); }), childPeakMiB("fast", dng));
     std::printf("| raw-half demosaic (3000x2000) | %.3f | %.0f |\n",
-                medianSeconds([&] { load(dng, qc::RawMode::Half); }, 3),
-                childPeakMiB([&] { load(dng, qc::RawMode::Half); }));
+                medianSeconds([&] { load(dng, qc::RawMode::Half); }, 3), childPeakMiB("half", dng));
     std::printf("| raw-full demosaic (6000x4000, AHD) | %.3f | %.0f |\n",
-                medianSeconds([&] { load(dng, qc::RawMode::Full); }, 3),
-                childPeakMiB([&] { load(dng, qc::RawMode::Full); }));
+                medianSeconds([&] { load(dng, qc::RawMode::Full); }, 3), childPeakMiB("full", dng));
     std::fflush(stdout);
 }
 
@@ -177,8 +164,7 @@ void benchHeic(const fs::path& dir) {
     std::printf(
         "| decode | median s | peak MiB above start |\n|---|---|---|\n| libheif (libde265) to "
         "8-bit RGB | %.3f | %.0f |\n",
-        medianSeconds([&] { qc::loadImageRgb8(heic); }),
-        childPeakMiB([&] { qc::loadImageRgb8(heic); }));
+        medianSeconds([&] { qc::loadImageRgb8(heic); }), childPeakMiB("decode", heic));
     std::fflush(stdout);
 }
 
@@ -257,8 +243,30 @@ void benchFastScores(const fs::path& dir, const std::string& photos, const std::
 
 }  // namespace
 
+// One operation, for childPeakMiB: prints the peak resident MiB above the start.
+int measureOnce(const std::string& operation, const std::string& file) {
+    const long before = statusKiB("VmRSS:");
+    if (operation == "extract")
+        extractPreviewBytes(file);
+    else if (operation == "exact")
+        networkInput(file, false);
+    else if (operation == "fast")
+        networkInput(file, true);
+    else if (operation == "half")
+        load(file, qc::RawMode::Half);
+    else if (operation == "full")
+        load(file, qc::RawMode::Full);
+    else
+        qc::loadImageRgb8(file);
+    std::printf("%.1f\n", double(statusKiB("VmHWM:") - before) / 1024.0);
+    return 0;
+}
+
 int main(int argc, char** argv) {
+    selfPath = argv[0];
+    if (argc == 4 && std::strcmp(argv[1], "--measure") == 0) return measureOnce(argv[2], argv[3]);
     std::string photos, oracle;
+    bool onlyScores = false;
     bool skipScores = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
@@ -268,19 +276,23 @@ int main(int argc, char** argv) {
             oracle = argv[++i];
         else if (arg == "--skip-scores")
             skipScores = true;
+        else if (arg == "--only-scores")
+            onlyScores = true;
         else {
-            std::fprintf(
-                stderr,
-                "usage: qualiclip-formats-bench [--photos DIR] [--oracle DIR] [--skip-scores]\n");
+            std::fprintf(stderr,
+                         "usage: qualiclip-formats-bench [--photos DIR] [--oracle DIR] "
+                         "[--skip-scores | --only-scores]\n");
             return 2;
         }
     }
     const fs::path dir =
         fs::temp_directory_path() / ("qci-formats-bench-" + std::to_string(getpid()));
     fs::create_directories(dir);
-    benchRaw(dir);
-    benchJpeg(dir);
-    benchHeic(dir);
+    if (!onlyScores) {
+        benchRaw(dir);
+        benchJpeg(dir);
+        benchHeic(dir);
+    }
     if (!skipScores) benchFastScores(dir, photos, oracle);
     std::error_code ec;
     fs::remove_all(dir, ec);

@@ -19,8 +19,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 using test::jsonLines;
 using test::oracleModel;
-using test::RunResult;
 using test::runQualiclip;
+using test::RunResult;
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
@@ -33,7 +33,8 @@ std::string writeTestDng(const test::TempDir& dir, const std::string& name) {
     return path;
 }
 
-std::string writeTestJpeg(const test::TempDir& dir, const std::string& name, int width, int height) {
+std::string writeTestJpeg(const test::TempDir& dir, const std::string& name, int width,
+                          int height) {
     cv::Mat bgr;
     cv::cvtColor(fixtures::brightDarkScene(width, height), bgr, cv::COLOR_RGB2BGR);
     const std::string path = dir.file(name);
@@ -82,7 +83,9 @@ TEST(PhotoFormatsCli, HeicScoresAndCsvHasTheSourceAfterResize) {
     std::string header, row;
     std::getline(lines, header);
     std::getline(lines, row);
-    EXPECT_EQ(header.rfind("path,width,height,input_width,input_height,resize,source,score,", 0), 0u) << header;
+    EXPECT_EQ(header.rfind("path,width,height,input_width,input_height,resize,source,score,", 0),
+              0u)
+        << header;
     EXPECT_NE(row.find(",128,96,128,96,native,heif,"), std::string::npos) << row;
 }
 
@@ -103,12 +106,14 @@ TEST(PhotoFormatsCli, BadCameraFilesAreErrorRowsAndTheBatchGoesOn) {
     ASSERT_EQ(rows.size(), 4u);
     for (size_t i = 0; i < 3; ++i) {
         EXPECT_TRUE(rows[i]["score"].is_null()) << i;
-        EXPECT_NE(rows[i]["error"].get<std::string>().find(rows[i]["path"].get<std::string>()), std::string::npos)
+        EXPECT_NE(rows[i]["error"].get<std::string>().find(rows[i]["path"].get<std::string>()),
+                  std::string::npos)
             << rows[i]["error"];
     }
     EXPECT_NE(rows[0]["error"].get<std::string>().find("truncated or damaged"), std::string::npos);
     EXPECT_NE(rows[1]["error"].get<std::string>().find("not a RAW file"), std::string::npos);
-    EXPECT_NE(rows[2]["error"].get<std::string>().find("not an image"), std::string::npos) << rows[2]["error"];
+    EXPECT_NE(rows[2]["error"].get<std::string>().find("not an image"), std::string::npos)
+        << rows[2]["error"];
     EXPECT_TRUE(rows[3]["error"].is_null());
     // A RAW without a preview under --raw preview says so; it is never developed silently.
     fixtures::DngSpec noPreview;
@@ -118,7 +123,8 @@ TEST(PhotoFormatsCli, BadCameraFilesAreErrorRowsAndTheBatchGoesOn) {
     fixtures::writeDng(bare, noPreview);
     RunResult p = score({"--raw", "preview", q(bare)});
     EXPECT_EQ(p.exitCode, 1);
-    EXPECT_NE(jsonLines(p.out).at(0)["error"].get<std::string>().find("has no embedded preview"), std::string::npos);
+    EXPECT_NE(jsonLines(p.out).at(0)["error"].get<std::string>().find("has no embedded preview"),
+              std::string::npos);
 }
 
 TEST(PhotoFormatsCli, PairsScoreOneFilePerPhoto) {
@@ -134,7 +140,8 @@ TEST(PhotoFormatsCli, PairsScoreOneFilePerPhoto) {
         return out;
     };
     const QString folder = q(dir.path().string());
-    EXPECT_EQ(paths(score({"--resize", "long:96", folder})).size(), 4u);  // without --pairs: every file
+    EXPECT_EQ(paths(score({"--resize", "long:96", folder})).size(),
+              4u);  // without --pairs: every file
     EXPECT_EQ(paths(score({"--resize", "long:96", "--pairs", folder})),
               (std::vector<std::string>{jpg1, jpg2, raw3}));
     EXPECT_EQ(paths(score({"--resize", "long:96", "--pairs", "--pairs-score", "raw", folder})),
@@ -151,7 +158,8 @@ TEST(PhotoFormatsCli, CatalogKeepsSourcesAndFastDecodingApart) {
     const std::string dng = writeTestDng(dir, "IMG_0001.dng");
     const std::string jpeg = writeTestJpeg(dir, "big.jpg", 1600, 1200);
     auto run = [&](const QStringList& args) {
-        RunResult r = runQualiclip(QStringList{"score", "--catalog", q(catalog), "--model", oracleModel()} + args);
+        RunResult r = runQualiclip(
+            QStringList{"score", "--catalog", q(catalog), "--model", oracleModel()} + args);
         EXPECT_EQ(r.exitCode, 0) << r.err;
         return jsonLines(r.out).at(0);
     };
@@ -159,7 +167,8 @@ TEST(PhotoFormatsCli, CatalogKeepsSourcesAndFastDecodingApart) {
     EXPECT_FALSE(preview["cached"].get<bool>());
     const Json half = run({"--resize", "long:96", "--raw", "half", q(dng)});
     EXPECT_FALSE(half["cached"].get<bool>()) << "another source is another score";
-    const Json again = run({"--resize", "long:96", "--raw", "auto", q(dng)});  // auto picks the preview
+    const Json again =
+        run({"--resize", "long:96", "--raw", "auto", q(dng)});  // auto picks the preview
     EXPECT_TRUE(again["cached"].get<bool>());
     EXPECT_EQ(again["source"], "raw-preview");
     EXPECT_EQ(again["score"], preview["score"]);

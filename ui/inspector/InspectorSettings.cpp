@@ -11,6 +11,8 @@ const char* const kHeader = "window/tableHeader";
 const char* const kRecentFolders = "files/recentFolders";
 const char* const kModelFolder = "files/lastModelFolder";
 const char* const kResize = "scoring/resizePolicy";
+const char* const kRawMode = "scoring/rawMode";
+const char* const kPairScoring = "scoring/pairScoring";
 const char* const kThreads = "scoring/computeThreads";
 const char* const kDevice = "scoring/device";
 const char* const kRecursive = "files/recursive";
@@ -52,6 +54,26 @@ qc::ResizePolicy InspectorSettings::resizePolicy() const {
 
 void InspectorSettings::setResizePolicy(const qc::ResizePolicy& policy) {
     settings_->setValue(kResize, QString::fromStdString(policy.toString()));
+}
+
+qc::RawMode InspectorSettings::rawMode() const {
+    const auto parsed =
+        qc::parseRawMode(settings_->value(kRawMode, "auto").toString().toStdString());
+    return parsed.value_or(qc::RawMode::Auto);
+}
+
+void InspectorSettings::setRawMode(qc::RawMode mode) {
+    settings_->setValue(kRawMode, QString::fromStdString(qc::rawModeName(mode)));
+}
+
+qc::PairScoring InspectorSettings::pairScoring() const {
+    const auto parsed =
+        qc::parsePairScoring(settings_->value(kPairScoring, "jpeg").toString().toStdString());
+    return parsed.value_or(qc::PairScoring::Jpeg);
+}
+
+void InspectorSettings::setPairScoring(qc::PairScoring which) {
+    settings_->setValue(kPairScoring, QString::fromStdString(qc::pairScoringName(which)));
 }
 
 int InspectorSettings::computeThreads() const { return std::max(0, settings_->value(kThreads, 0).toInt()); }

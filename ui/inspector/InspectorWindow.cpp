@@ -30,31 +30,32 @@
 #include <algorithm>
 
 #include "about/VersionReport.h"
+#include "engine/ComputeDevice.h"
+#include "engine/QualiClipModel.h"
+#include "models/ModelLocator.h"
+#include "models/ModelRegistry.h"
 #include "ui/inspector/AboutDialog.h"
 #include "ui/inspector/CompareView.h"
-#include "ui/lab/DegradationLabWindow.h"
-#include "ui/research/ResearchWindow.h"
 #include "ui/inspector/FullScreenViewer.h"
 #include "ui/inspector/GridTileDelegate.h"
 #include "ui/inspector/ImageDetailPanel.h"
-#include "ui/maps/MapPanel.h"
 #include "ui/inspector/InspectorSettings.h"
-#include "ui/models/ModelDownloadController.h"
-#include "engine/ComputeDevice.h"
-#include "models/ModelLocator.h"
-#include "models/ModelRegistry.h"
-#include "ui/models/ModelsDialog.h"
-#include "ui/models/ModelStatusPanel.h"
 #include "ui/inspector/ProblemsDock.h"
-#include "ui/prompts/PromptSetEditor.h"
-#include "engine/QualiClipModel.h"
-#include "ui/session/ScoreFilterProxyModel.h"
+#include "ui/inspector/RawFilesMenu.h"
 #include "ui/inspector/ScoreHistogram.h"
+#include "ui/inspector/ThumbnailDelegate.h"
+#include "ui/lab/DegradationLabWindow.h"
+#include "ui/maps/MapPanel.h"
+#include "ui/models/ModelDownloadController.h"
+#include "ui/models/ModelStatusPanel.h"
+#include "ui/models/ModelsDialog.h"
+#include "ui/prompts/PromptSetEditor.h"
+#include "ui/research/ResearchWindow.h"
+#include "ui/session/ScoreFilterProxyModel.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringSession.h"
 #include "ui/session/TableExport.h"
 #include "ui/session/ThumbnailCache.h"
-#include "ui/inspector/ThumbnailDelegate.h"
 
 namespace qc::ui {
 namespace {
@@ -63,7 +64,19 @@ namespace {
 const char* const kPolicies[] = {"long:512", "long:1024", "long:2048", "native"};
 
 QString imageFileFilter() {
-    return QStringLiteral("Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.ppm *.pgm *.jp2);;All files (*)");
+    return QStringLiteral(
+        "Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.ppm *.pgm *.jp2 *.heic *.heif "
+        "*.hif *.avif "
+        "*.dng *.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.sr2 *.srf *.raf *.orf *.rw2 *.pef *.srw *.x3f "
+        "*.3fr *.iiq "
+        "*.mrw *.kdc *.dcr *.erf *.mef *.mos *.rwl "
+        "*.JPG *.JPEG *.PNG *.TIF *.HEIC *.DNG *.CR2 *.CR3 *.NEF *.ARW *.RAF *.ORF *.RW2 *.PEF "
+        "*.SRW);;"
+        "RAW (*.dng *.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.sr2 *.srf *.raf *.orf *.rw2 *.pef *.srw "
+        "*.x3f *.3fr *.iiq "
+        "*.mrw *.kdc *.dcr *.erf *.mef *.mos *.rwl *.DNG *.CR2 *.CR3 *.NEF *.ARW *.RAF *.ORF *.RW2 "
+        "*.PEF *.SRW);;"
+        "HEIF/AVIF (*.heic *.heif *.hif *.avif *.HEIC *.HEIF *.AVIF);;All files (*)");
 }
 
 }  // namespace
@@ -275,6 +288,7 @@ void InspectorWindow::createMenus() {
     scoring->addAction(resumeAction_);
     scoring->addSeparator();
     createDeviceMenu(scoring);
+    addRawFilesMenu(scoring, session_);
     scoring->addAction(editPromptsAction_);
     scoring->addSeparator();
     scoring->addAction(ResearchWindow::makeOpenAction(
