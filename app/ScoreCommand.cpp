@@ -17,6 +17,7 @@
 #include "library/CatalogScorer.h"
 #include "Errors.h"
 #include "library/ImageCollector.h"
+#include "library/PhotoPairs.h"
 #include "results/MapExport.h"
 #include "models/ModelChoice.h"
 #include "models/ModelLocator.h"
@@ -48,6 +49,7 @@ struct ScoreArguments {
     std::vector<std::string> inputs;
     std::optional<ShardSpec> shard;  // --shard I/N (cluster runs, results/ResultShards.h)
     bool resume = false;
+    std::optional<PairScoring> pairs;  // --pairs: one file per RAW+JPEG photo
 };
 
 void addOptions(QCommandLineParser& parser) {
@@ -61,8 +63,17 @@ void addOptions(QCommandLineParser& parser) {
         {"recipe", "official (the authors' model, default) or pyiqa (pyiqa's numbers: exp(logit_scale) / 2 "
                    "instead of 100; QualiCLIP+ models score only this way). Recorded as recipe in every row.",
          "RECIPE"},
-        {"resize", "native (the reference, default) or long:N (shrink so the long side is at most N).",
+        {"resize", "native (the reference, default), long:N (shrink so the long side is at most N) or "
+                   "long:N/fast (JPEGs decoded by libjpeg at 1/2, 1/4 or 1/8 scale first: faster, slightly "
+                   "other numbers).",
          "POLICY", "native"},
+        {"raw", "Pixels of RAW files: auto (default: the embedded preview when it covers long:N, else "
+                "the half-size demosaic when that does, else the full one), preview, half or full.",
+         "MODE", "auto"},
+        {"pairs", "Treat IMG_1.CR3 + IMG_1.JPG in one folder as one photo and score one of its files "
+                  "(as the window does); the row names the scored file."},
+        {"pairs-score", "With --pairs: which file of a pair is scored, jpeg (default) or raw.", "FILE",
+         "jpeg"},
         {"format", "jsonl (default) or csv.", "FORMAT", "jsonl"},
         {"output", "Write rows to FILE instead of standard output.", "FILE"},
         {"recursive", "Descend into sub-folders of folders."},
@@ -103,8 +114,17 @@ std::string parseArguments(const QCommandLineParser& parser, ScoreArguments& a) 
         if (!a.recipe) return "invalid --recipe '" + parser.value("recipe").toStdString() + "' (official or pyiqa)";
     }
     const auto policy = ResizePolicy::parse(parser.value("resize").toStdString());
-    if (!policy) return "invalid --resize '" + parser.value("resize").toStdString() + "' (native or long:N, N >= 32)";
+    if (!policy)
+        return "invalid --resize '" + parser.value("resize").toStdString() +
+               "' (native, long:N or long:N/fast, N >= 32)";
     a.scoring.resize = *policy;
+    const auto raw = parseRawMode(parser.value("raw").toStdString());
+    if (!raw) return "invalid --raw '" + parser.value("raw").toStdString() + "' (auto, preview, half or full)";
+    a.scoring.load.raw = *raw;
+    const auto pairScoring = parsePairScoring(parser.value("pairs-score").toStdString());
+    if (!pairScoring) return "invalid --pairs-score '" + parser.value("pairs-score").toStdString() + "' (jpeg or raw)";
+    if (parser.isSet("pairs")) a.pairs = *pairScoring;
+    else if (parser.isSet("pairs-score")) return "--pairs-score needs --pairs";
     const QString format = parser.value("format");
     if (format == "jsonl") a.format = OutputFormat::Jsonl;
     else if (format == "csv") a.format = OutputFormat::Csv;
@@ -246,6 +266,13 @@ void writeMap(const ImageResult& r, MapFileNamer& names, size_t& failed) {
 }
 
 
+// --pairs: one file per photo, a RAW+JPEG pair counted once.
+std::vector<std::string> scoredFilesOfPhotos(const std::vector<std::string>& paths, PairScoring which) {
+    std::vector<std::string> scored;
+    for (const Photo& photo : pairRawAndJpeg(paths, which)) scored.push_back(photo.scoredPath);
+    return scored;
+}
+
 }  // namespace
 
 int runScoreCommand(const QStringList& arguments) {
@@ -280,6 +307,7 @@ int runScoreCommand(const QStringList& arguments) {
     CollectedImages collected = collectImages(args.inputs, args.recursive);
     for (const CollectionProblem& p : collected.problems)
         std::cerr << "qualiclip score: '" << p.path << "': " << p.reason << "\n";
+    if (args.pairs) collected.images = scoredFilesOfPhotos(collected.images, *args.pairs);
     if (args.shard) collected.images = selectShard(collected.images, args.inputs, *args.shard);
 
     // Rows go to FILE.part, renamed when the run completes: an interrupted run never leaves a

@@ -3,7 +3,10 @@
 // blocking, dark, low resolution. For the screenshots in docs/screenshots (see README); the
 // photos themselves are never committed. Deterministic.
 //
-//   qualiclip-sample-photos FOLDER [--count N]
+//   qualiclip-sample-photos FOLDER [--count N] [--camera]
+//
+// --camera also writes every even-numbered photo as a DNG beside its JPEG (a RAW+JPEG pair, as a
+// camera in RAW+JPEG mode does), every odd-numbered one as a lone DNG, and one HEIC.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +18,8 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "PhotoFixtures.h"
 
 namespace {
 
@@ -87,6 +92,21 @@ std::string degrade(cv::Mat& image, int i, std::vector<int>& jpegParams) {
     }
 }
 
+// The camera files of photo i (see --camera): a DNG with a full-size JPEG preview, its JPEG
+// removed for odd i (a lone RAW), and photo 1 also as a HEIC.
+void writeCameraFiles(const std::string& folder, const std::string& jpegName, const cv::Mat& bgr, int i) {
+    qc::fixtures::DngSpec dng;
+    cv::cvtColor(bgr, dng.rgb, cv::COLOR_BGR2RGB);
+    const std::string stem = folder + jpegName.substr(0, jpegName.size() - 4);
+    qc::fixtures::writeDng(stem + ".dng", dng);
+    if (i % 2 == 1) std::filesystem::remove(folder + jpegName);
+    if (i == 0) {
+        qc::fixtures::HeifSpec heif;
+        heif.rgb = dng.rgb;
+        qc::fixtures::writeHeif(stem + ".heic", heif);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,7 +116,11 @@ int main(int argc, char** argv) {
     }
     const std::string folder = argv[1];
     int count = 12;
-    if (argc == 4 && !std::strcmp(argv[2], "--count")) count = std::atoi(argv[3]);
+    bool camera = false;
+    for (int i = 2; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--count") && i + 1 < argc) count = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--camera")) camera = true;
+    }
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);  // the folder may not exist yet
     cv::RNG rng(20240311);
@@ -110,6 +134,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "qualiclip-sample-photos: cannot write '%s%s'\n", folder.c_str(), name);
             return 1;
         }
+        if (camera) writeCameraFiles(folder, name, image, i);
     }
     return 0;
 }

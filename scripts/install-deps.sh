@@ -8,6 +8,9 @@ QCI_PACKAGES=(
   libtorch-dev libopenblas0-pthread   # LibTorch 1.13 CPU; OpenBLAS instead of the reference BLAS (10x)
   qt6-base-dev libqcustomplot-dev     # Qt 6 Widgets, Network; QCustomPlot (CMake: QCustomPlotQt6)
   libopencv-dev                       # image decoding
+  libraw-dev                          # camera RAW files (CR2/CR3, NEF, ARW, RAF, ORF, RW2, PEF, DNG ...): previews and demosaic
+  libheif-dev                         # HEIF/HEIC and AVIF; Debian 12's libheif1 carries its libde265, x265, aom and dav1d codecs
+  libtiff-dev                         # the tests' DNG writer (tests/fixtures): CFA DNGs with an embedded JPEG preview
   nlohmann-json3-dev                  # JSON with ordered keys for CLI output
   libeigen3-dev                       # Levenberg–Marquardt for the VQEG logistic fit (Eigen's unsupported NonLinearOptimization module)
   libgtest-dev                        # core tests

@@ -37,8 +37,18 @@ void takeNetworkOutput(NetworkOutput&& out, ImageResult& r) {
 
 }  // namespace
 
-std::string scoreVariant(const std::string& resize, Precision precision) {
-    return precision == Precision::Float32 ? resize : resize + "+" + precisionName(precision);
+std::string scoreVariant(const std::string& resize, Precision precision, const std::string& source) {
+    std::string variant = resize;
+    if (!source.empty() && source != "file") variant += "+" + source;
+    if (precision != Precision::Float32) variant += "+" + precisionName(precision);
+    return variant;
+}
+
+ImageLoadOptions effectiveLoadOptions(const ScoringOptions& options) {
+    ImageLoadOptions load = options.load;
+    load.targetLongSide = options.resize.maxLongSide;
+    load.fastJpeg = options.resize.fastJpeg;
+    return load;
 }
 
 ScoringEngine::ScoringEngine(std::shared_ptr<const QualiClipModel> model, ScoringOptions options)
@@ -55,12 +65,14 @@ PreparedImage ScoringEngine::prepare(const std::string& path) const {
     PreparedImage prepared;
     prepared.path = path;
     try {
-        DecodedImage decoded = loadImageRgb8(path, options_.load);
-        prepared.width = decoded.rgb.cols;
-        prepared.height = decoded.rgb.rows;
+        DecodedImage decoded = loadImageRgb8(path, effectiveLoadOptions(options_));
+        prepared.source = decoded.source;
+        // The full size: the policy's target comes from it even when libjpeg decoded smaller.
+        prepared.width = decoded.fullWidth;
+        prepared.height = decoded.fullHeight;
         int w = 0, h = 0;
         options_.resize.targetSize(prepared.width, prepared.height, w, h);
-        if (w == prepared.width && h == prepared.height) {
+        if (w == decoded.rgb.cols && h == decoded.rgb.rows) {
             prepared.input = std::move(decoded.rgb);
         } else {
             // Area interpolation: the standard anti-aliased shrink.
@@ -85,6 +97,7 @@ ImageResult ScoringEngine::resultFor(const PreparedImage& image) const {
     r.width = image.width;
     r.height = image.height;
     r.resize = options_.resize.toString();
+    r.source = pixelSourceName(image.source);
     r.modelSha256 = model_->info().sha256;
     r.device = model_->info().device.toString();
     r.precision = model_->info().precision;

@@ -40,7 +40,8 @@ struct ImageResult {
     std::string path;
     int width = 0, height = 0;            // decoded image, EXIF orientation applied
     int inputWidth = 0, inputHeight = 0;  // what the network saw after the resize policy
-    std::string resize;                   // policy text, e.g. "native", "long:1024"
+    std::string resize;                   // policy text, e.g. "native", "long:1024/fast"
+    std::string source = "file";          // the pixels seen: file, raw-preview/-half/-full, heif
     std::string modelSha256;
     std::string device = "cpu";           // where the network ran (engine/ComputeDevice.h)
     Precision precision = Precision::Float32;
@@ -62,14 +63,21 @@ struct ImageResult {
 };
 
 // What a stored score is keyed by besides the image and the model: the resize policy, with the
-// precision appended when it is not float32 ("long:1024+float16"), since those are other numbers.
-std::string scoreVariant(const std::string& resize, Precision precision);
+// pixel source appended when it is not the file's own pixels ("long:1024+raw-preview") and the
+// precision when it is not float32 ("long:1024+float16"), since those are other numbers. Plain
+// files at float32 keep the bare policy, so catalogs from before RAW support stay valid.
+std::string scoreVariant(const std::string& resize, Precision precision, const std::string& source = "file");
+
+// The load options the engine decodes with under `options`: the policy's long side and fast
+// flag passed down, so RAW `auto` and fast JPEG decoding know what size is needed.
+ImageLoadOptions effectiveLoadOptions(const ScoringOptions& options);
 
 // A decoded, resized image ready for the network (or the error that stopped it).
 struct PreparedImage {
     std::string path;
     cv::Mat input;  // CV_8UC3 RGB at the policy's size
     int width = 0, height = 0;
+    PixelSource source = PixelSource::File;
     double decodeSeconds = 0;
     std::string error;
 };

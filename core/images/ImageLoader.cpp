@@ -16,7 +16,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include "Errors.h"
+#include "images/HeifDecoder.h"
+#include "images/ImageDecoding.h"
 #include "images/ImageHeader.h"
+#include "images/RawDecoder.h"
 
 // How the limits are enforced. OpenCV has its own pixel limit (OPENCV_IO_MAX_IMAGE_PIXELS, default
 // 2^30), but OpenCV 4.6 reads that variable into a static at library load, so setting it from
@@ -26,13 +29,20 @@
 // cv::Exception, like any other, becomes an ImageError.
 
 namespace qc {
-namespace {
-
 namespace fs = std::filesystem;
 
-[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+namespace detail {
+
+void failImage(const std::string& path, const std::string& problem) {
     throw ImageError(path + ": " + problem);
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::checkPixelLimit;
+[[noreturn]] void fail(const std::string& path, const std::string& problem) { detail::failImage(path, problem); }
 
 std::string openProblem(int err) {
     if (err == ENOENT) return "cannot open (no such file)";
@@ -75,13 +85,6 @@ std::string megapixels(int64_t pixels) {
     s.erase(s.find_last_not_of('0') + 1);
     if (s.back() == '.') s.pop_back();
     return s;
-}
-
-void checkPixelLimit(const std::string& path, int width, int height, int64_t maxPixels) {
-    const int64_t pixels = int64_t(width) * int64_t(height);
-    if (pixels <= maxPixels) return;
-    fail(path, std::to_string(width) + " x " + std::to_string(height) + " = " + megapixels(pixels) +
-                   " MP exceeds the limit of " + megapixels(maxPixels) + " MP");
 }
 
 detail::HeaderDetails checkedHeader(const std::string& path, detail::ByteReader& bytes,
@@ -140,10 +143,21 @@ cv::Mat toRgb(const std::string& path, const cv::Mat& src) {
     return rgb;
 }
 
+}  // namespace
+
+namespace detail {
+
+void checkPixelLimit(const std::string& path, int width, int height, int64_t maxPixels) {
+    const int64_t pixels = int64_t(width) * int64_t(height);
+    if (pixels <= maxPixels) return;
+    failImage(path, std::to_string(width) + " x " + std::to_string(height) + " = " + megapixels(pixels) +
+                        " MP exceeds the limit of " + megapixels(maxPixels) + " MP");
+}
+
 // EXIF orientation 2..8 (1 = as stored). IMREAD_UNCHANGED (needed to see 16-bit data and the
 // alpha channel) makes OpenCV skip the orientation it applies to JPEG and PNG otherwise, so it is
 // done here, the same way (checked against OpenCV's IMREAD_COLOR result in the tests).
-cv::Mat applyOrientation(const cv::Mat& img, int orientation) {
+cv::Mat applyExifOrientation(const cv::Mat& img, int orientation) {
     cv::Mat out;
     switch (orientation) {
         case 2:
@@ -174,33 +188,84 @@ cv::Mat applyOrientation(const cv::Mat& img, int orientation) {
     return out;
 }
 
-DecodedImage decode(const std::string& path, const ImageLoadOptions& options) {
-    std::ifstream in;
-    const uint64_t size = openImageFile(path, in);
-    if (size == 0) fail(path, "file is empty");
-    detail::ByteReader fileBytes(in, size);
-    checkedHeader(path, fileBytes, options);  // refuse early, before reading a huge file
+int jpegScaleDenominator(int width, int height, int targetLongSide) {
+    const int longSide = std::max(width, height);
+    if (targetLongSide <= 0) return 1;
+    for (int d : {8, 4, 2})
+        if ((longSide + d - 1) / d >= targetLongSide) return d;  // libjpeg rounds scaled sides up
+    return 1;
+}
+
+cv::Mat decodeJpegRgb(const std::string& path, const std::vector<uint8_t>& bytes, int denominator) {
+    // IGNORE_ORIENTATION: the caller applies the orientation that belongs to these pixels (the
+    // file's EXIF tag, or the RAW's for an embedded preview).
+    int flags = cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION;
+    if (denominator == 2) flags |= cv::IMREAD_REDUCED_COLOR_2;
+    if (denominator == 4) flags |= cv::IMREAD_REDUCED_COLOR_4;
+    if (denominator == 8) flags |= cv::IMREAD_REDUCED_COLOR_8;
+    const cv::Mat bgr = cv::imdecode(bytes, flags);
+    if (bgr.empty()) failImage(path, "truncated or damaged JPEG data");
+    cv::Mat rgb;
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    return rgb;
+}
+
+}  // namespace detail
+
+namespace {
+
+// Files OpenCV decodes. The fast JPEG policy lets libjpeg scale while decoding.
+DecodedImage decodeWithOpenCv(const std::string& path, std::ifstream& in, uint64_t size,
+                              const ImageLoadOptions& options) {
     const std::vector<uint8_t> bytes = readWholeFile(path, in, size);
     // Checked again on the bytes we decode, in case the file changed in between.
     detail::ByteReader memory(bytes.data(), bytes.size());
     const detail::HeaderDetails header = checkedHeader(path, memory, options);
     checkComplete(path, header, memory);
 
+    DecodedImage out;
+    if (header.info.format == "jpeg" && options.fastJpeg) {
+        out.jpegScaleDenominator =
+            detail::jpegScaleDenominator(header.info.width, header.info.height, options.targetLongSide);
+        out.rgb = detail::applyExifOrientation(detail::decodeJpegRgb(path, bytes, out.jpegScaleDenominator),
+                                               header.orientation);
+        const bool turned = header.orientation >= 5 && header.orientation <= 8;
+        out.fullWidth = turned ? header.info.height : header.info.width;
+        out.fullHeight = turned ? header.info.width : header.info.height;
+        return out;
+    }
     const cv::Mat raw = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
     if (raw.empty()) fail(path, "truncated or damaged " + header.info.format + " data");
     checkPixelLimit(path, raw.cols, raw.rows, options.maxPixels);
-    DecodedImage out;
     out.sourceBitDepth = raw.depth() == CV_16U ? 16 : 8;
     out.sourceChannels = raw.channels();
-    out.rgb = applyOrientation(toRgb(path, to8Bit(path, raw)), header.orientation);
+    out.rgb = detail::applyExifOrientation(toRgb(path, to8Bit(path, raw)), header.orientation);
     return out;
+}
+
+DecodedImage decode(const std::string& path, const ImageLoadOptions& options) {
+    std::ifstream in;
+    const uint64_t size = openImageFile(path, in);
+    if (size == 0) fail(path, "file is empty");
+    // A RAW's extension decides (most RAWs are TIFF inside, and OpenCV would read only their
+    // thumbnail); HEIF and AVIF are recognised from their content.
+    if (hasRawExtension(path)) return detail::decodeRaw(path, options);
+    detail::ByteReader fileBytes(in, size);
+    if (detail::looksLikeHeif(fileBytes)) return detail::decodeHeif(path, options);
+    checkedHeader(path, fileBytes, options);  // refuse early, before reading a huge file
+    return decodeWithOpenCv(path, in, size, options);
 }
 
 }  // namespace
 
 DecodedImage loadImageRgb8(const std::string& path, const ImageLoadOptions& options) {
     try {
-        return decode(path, options);
+        DecodedImage image = decode(path, options);
+        if (image.fullWidth == 0) {
+            image.fullWidth = image.rgb.cols;
+            image.fullHeight = image.rgb.rows;
+        }
+        return image;
     } catch (const cv::Exception& e) {
         fail(path, "cannot decode (OpenCV: " + e.err + ")");
     } catch (const std::bad_alloc&) {
@@ -211,20 +276,66 @@ DecodedImage loadImageRgb8(const std::string& path, const ImageLoadOptions& opti
 std::optional<ImageHeaderInfo> readImageHeader(const std::string& path) {
     std::ifstream in;
     const uint64_t size = openImageFile(path, in);
+    if (hasRawExtension(path)) {
+        const detail::RawHeader raw = detail::readRawHeader(path);
+        return ImageHeaderInfo{raw.width, raw.height, "raw"};
+    }
     detail::ByteReader bytes(in, size);
+    if (detail::looksLikeHeif(bytes)) return detail::readHeifHeader(path);
     const auto header = detail::sniffImageHeader(bytes);
     if (!header) return std::nullopt;
     return header->info;
 }
 
-bool hasImageExtension(const std::string& path) {
-    static const char* const kExtensions[] = {".jpg",  ".jpeg", ".jpe", ".png", ".tif",
-                                              ".tiff", ".webp", ".bmp", ".dib", ".pbm",
-                                              ".pgm",  ".ppm",  ".pnm", ".jp2"};
+PixelSource plannedPixelSource(const std::string& path, const ImageLoadOptions& options) {
+    if (hasRawExtension(path)) {
+        // Only `auto` at long:N depends on the file (its preview's size): the rest needs no read.
+        if (options.raw != RawMode::Auto || options.targetLongSide <= 0)
+            return detail::chooseRawSource(detail::RawHeader{}, options.raw, options.targetLongSide);
+        return detail::chooseRawSource(detail::readRawHeader(path), options.raw, options.targetLongSide);
+    }
+    // By extension, so that looking up thousands of JPEGs reads none of them; a HEIF under a JPEG
+    // name is still decoded by content, and its score then only misses the catalog.
+    return hasHeifExtension(path) ? PixelSource::Heif : PixelSource::File;
+}
+
+namespace {
+
+std::string lowerExtension(const std::string& path) {
     std::string ext = fs::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
+    return ext;
+}
+
+template <size_t N>
+bool contains(const char* const (&list)[N], const std::string& ext) {
+    return std::find(std::begin(list), std::end(list), ext) != std::end(list);
+}
+
+}  // namespace
+
+bool hasImageExtension(const std::string& path) {
+    static const char* const kExtensions[] = {".jpg",  ".jpeg", ".jpe", ".png",  ".tif", ".tiff",
+                                              ".webp", ".bmp",  ".dib", ".pbm",  ".pgm", ".ppm",
+                                              ".pnm",  ".jp2",  ".heic", ".heif", ".hif", ".avif"};
+    const std::string ext = lowerExtension(path);
+    return contains(kExtensions, ext) || hasRawExtension(path);
+}
+
+bool hasHeifExtension(const std::string& path) {
+    static const char* const kHeifExtensions[] = {".heic", ".heif", ".hif", ".avif"};
+    return contains(kHeifExtensions, lowerExtension(path));
+}
+
+bool hasRawExtension(const std::string& path) {
+    // The camera formats LibRaw 0.20 reads, by their usual extensions.
+    static const char* const kRawExtensions[] = {
+        ".3fr", ".ari", ".arw", ".bay", ".cap", ".cr2", ".cr3", ".crw", ".dcr", ".dcs", ".dng",
+        ".drf", ".eip", ".erf", ".fff", ".gpr", ".iiq", ".k25", ".kdc", ".mdc", ".mef", ".mos",
+        ".mrw", ".nef", ".nrw", ".orf", ".pef", ".ptx", ".pxn", ".r3d", ".raf", ".raw", ".rw2",
+        ".rwl", ".rwz", ".sr2", ".srf", ".srw", ".sti", ".x3f"};
+    return contains(kRawExtensions, lowerExtension(path));
 }
 
 }  // namespace qc

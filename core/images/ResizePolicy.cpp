@@ -10,17 +10,23 @@ std::optional<ResizePolicy> ResizePolicy::parse(const std::string& text) {
     if (text == "native") return native();
     const std::string prefix = "long:";
     if (text.rfind(prefix, 0) != 0 || text.size() == prefix.size()) return std::nullopt;
-    const std::string digits = text.substr(prefix.size());
+    const std::string fastSuffix = "/fast";
+    const bool fast = text.size() > fastSuffix.size() &&
+                      text.compare(text.size() - fastSuffix.size(), fastSuffix.size(), fastSuffix) == 0;
+    const std::string digits =
+        text.substr(prefix.size(), text.size() - prefix.size() - (fast ? fastSuffix.size() : 0));
+    if (digits.empty()) return std::nullopt;
     if (digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
         return std::nullopt;
     const int n = std::atoi(digits.c_str());
     // Below 32 px the network's feature map is empty (see docs/qualiclip-model.md).
     if (n < 32) return std::nullopt;
-    return longSide(n);
+    return fast ? longSideFast(n) : longSide(n);
 }
 
 std::string ResizePolicy::toString() const {
-    return isNative() ? "native" : "long:" + std::to_string(maxLongSide);
+    if (isNative()) return "native";
+    return "long:" + std::to_string(maxLongSide) + (fastJpeg ? "/fast" : "");
 }
 
 void ResizePolicy::targetSize(int width, int height, int& outWidth, int& outHeight) const {

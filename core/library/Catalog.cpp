@@ -172,7 +172,7 @@ private:
 void insertScore(Statement& insert, int64_t imageId, const ImageResult& r) {
     if (!r.ok()) throw CatalogError("catalog: refusing to store a failed result for '" + r.path + "'");
     insert.reset();
-    insert.bind(1, imageId).bind(2, scoringKey(r.modelSha256, r.promptSet, r.recipe)).bind(3, scoreVariant(r.resize, r.precision)).bind(4, r.score);
+    insert.bind(1, imageId).bind(2, scoringKey(r.modelSha256, r.promptSet, r.recipe)).bind(3, scoreVariant(r.resize, r.precision, r.source)).bind(4, r.score);
     insert.bindBlob(5, r.pairProbabilities.data(), r.pairProbabilities.size() * sizeof(double));
     insert.bindBlob(6, r.embedding.data(), r.embedding.size() * sizeof(float));
     insert.bind(7, nowSeconds()).bind(8, r.width).bind(9, r.height).bind(10, r.inputWidth).bind(11, r.inputHeight);

@@ -7,9 +7,10 @@
 namespace qc {
 
 ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, const ModelInfo& model,
-                              const std::string& resize) {
+                              const std::string& resize, const std::string& source) {
     ImageResult r;
     r.path = path;
+    r.source = source;
     r.width = c.width;
     r.height = c.height;
     r.inputWidth = c.inputWidth;
@@ -27,6 +28,14 @@ ImageResult cachedImageResult(const std::string& path, const CatalogScore& c, co
     return r;
 }
 
+std::string plannedSourceName(const std::string& path, const ScoringOptions& options) {
+    try {
+        return pixelSourceName(plannedPixelSource(path, effectiveLoadOptions(options)));
+    } catch (const std::exception&) {
+        return pixelSourceName(PixelSource::File);
+    }
+}
+
 ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                           CatalogScorerCounts* counts, bool readCache) {
     return [&catalog, &engine, counts, readCache](const std::vector<std::string>& paths,
@@ -35,8 +44,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
         const std::string& model = engine.model().info().sha256;
         const std::string& promptSet = engine.model().info().promptSet;
         const std::string key = scoringKey(model, promptSet, engine.model().info().recipe);
-        const std::string policy =
-            scoreVariant(engine.options().resize.toString(), engine.model().info().precision);
+        std::vector<std::string> sources(paths.size(), "file");
         std::vector<int64_t> ids(paths.size(), 0);
         std::vector<std::optional<CatalogScore>> hits(paths.size());
         std::vector<std::string> toScore;
@@ -45,6 +53,9 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
             if (cancel && cancel->load()) break;
             try {
                 ids[i] = catalog.resolve(paths[i]).id;
+                sources[i] = plannedSourceName(paths[i], engine.options());
+                const std::string policy = scoreVariant(engine.options().resize.toString(),
+                                                        engine.model().info().precision, sources[i]);
                 if (readCache) hits[i] = catalog.score(ids[i], key, policy, /*withEmbedding=*/false);
             } catch (const std::exception&) {
                 // Unreadable: the engine reports it in the image's result.
@@ -63,7 +74,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                 if (counts) ++counts->cached;
                 onResult(delivered,
                          cachedImageResult(paths[delivered], *hits[delivered], engine.model().info(),
-                                           engine.options().resize.toString()));
+                                           engine.options().resize.toString(), sources[delivered]));
             }
             return true;
         };

@@ -37,6 +37,11 @@ struct CatalogScore;
 // A result for an image whose score the catalog holds, as the engine would have made it
 // (`cached` set): one definition for the scorer above and the window's session.
 ImageResult cachedImageResult(const std::string& path, const CatalogScore& score, const ModelInfo& model,
-                              const std::string& resize);
+                              const std::string& resize, const std::string& source = "file");
+
+// The pixel source ("file", "raw-preview", ...) the engine would use for this file under these
+// options, which the catalog keys its score by (scoreVariant). "file" when the file cannot be read:
+// the engine then reports the problem, and such a lookup only misses.
+std::string plannedSourceName(const std::string& path, const ScoringOptions& options);
 
 }  // namespace qc

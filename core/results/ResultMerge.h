@@ -1,7 +1,7 @@
 // ResultMerge: the shards of one run (`qualiclip score --shard I/N --output shard-I.jsonl`) made
 // into one file sorted by path (`qualiclip merge`). Before anything is written it checks that
 // the shards belong together: every row agrees on each of resultIdentityFields() (model
-// SHA-256, resize policy, and source, precision, prompt set, recipe, device where rows have
+// SHA-256, resize policy, and precision, prompt set, recipe where rows have
 // them), no path has two rows, and, given the expected paths, none is missing.
 //
 // Usage:

@@ -55,6 +55,7 @@ ResultRow parseRow(const std::string& line) {
     r.inputHeight = intField(row, "input_height");
     r.modelSha256 = stringField(row, "model_sha256");
     r.resize = stringField(row, "resize");
+    r.source = stringField(row, "source");
     r.error = stringField(row, "error");
     if (const auto seconds = row.find("seconds"); seconds != row.end() && seconds->is_number())
         r.seconds = seconds->get<double>();
@@ -71,8 +72,10 @@ ResultRow parseRow(const std::string& line) {
 
 const std::vector<std::string>& resultIdentityFields() {
     // Not `device`: float32 on a GPU gives the CPU's numbers, so a set may mix CPU and GPU nodes.
-    static const std::vector<std::string> fields = {"model_sha256", "resize",     "source",
-                                                    "precision",    "prompt_set", "recipe"};
+    // Not `source` either: it is per image (a folder of JPEGs and RAWs has "file" and
+    // "raw-preview" rows in one run); the catalog keys each score by it instead.
+    static const std::vector<std::string> fields = {"model_sha256", "resize", "precision",
+                                                    "prompt_set", "recipe"};
     return fields;
 }
 
@@ -125,6 +128,8 @@ ImageResult toImageResult(const ResultRow& row) {
     r.inputWidth = row.inputWidth;
     r.inputHeight = row.inputHeight;
     r.resize = row.resize;
+    // Rows from before RAW support have no source: their pixels were the file's own.
+    if (!row.source.empty()) r.source = row.source;
     r.modelSha256 = row.modelSha256;
     r.seconds = row.seconds;
     // What scored the row is part of the catalog's key: a pyiqa or custom-prompt score must not

@@ -43,6 +43,7 @@ struct ResultRow {
     std::vector<float> embedding;                       // when the row has "embedding"
     int width = 0, height = 0, inputWidth = 0, inputHeight = 0;
     std::string modelSha256, resize, error;
+    std::string source;  // "file", "raw-preview", ...; empty in rows from before RAW support
     double seconds = 0;
     // resultIdentityFields() present in the row: name -> value as JSON text.
     std::map<std::string, std::string> identity;

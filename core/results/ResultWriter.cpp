@@ -27,6 +27,7 @@ std::string toJsonLine(const ImageResult& r, const std::vector<PromptPair>& pair
     row["input_width"] = r.inputWidth;
     row["input_height"] = r.inputHeight;
     row["resize"] = r.resize;
+    row["source"] = r.source;
     if (r.ok()) {
         row["score"] = r.score;
         Json pairObject = Json::object();
@@ -75,7 +76,7 @@ ResultWriter::ResultWriter(std::ostream& out, OutputFormat format, std::vector<P
     : out_(out), format_(format), pairs_(std::move(pairs)), dense_(dense) {}
 
 void ResultWriter::writeCsvHeader() {
-    out_ << "path,width,height,input_width,input_height,resize,score";
+    out_ << "path,width,height,input_width,input_height,resize,source,score";
     for (const PromptPair& p : pairs_) out_ << ',' << csvEscape(p.key);
     out_ << ",model_sha256,prompt_set,recipe,device,precision,seconds,error,cached";
     if (dense_) out_ << ",map_h,map_w";
@@ -89,7 +90,7 @@ void ResultWriter::write(const ImageResult& r) {
     } else {
         if (!headerWritten_) writeCsvHeader();
         out_ << csvEscape(r.path) << ',' << r.width << ',' << r.height << ',' << r.inputWidth << ','
-             << r.inputHeight << ',' << r.resize << ',' << (r.ok() ? formatNumber(r.score) : "");
+             << r.inputHeight << ',' << r.resize << ',' << r.source << ',' << (r.ok() ? formatNumber(r.score) : "");
         for (size_t i = 0; i < pairs_.size(); ++i)
             out_ << ',' << (r.ok() && i < r.pairProbabilities.size() ? formatNumber(r.pairProbabilities[i]) : "");
         out_ << ',' << r.modelSha256 << ',' << r.promptSet << ',' << recipeName(r.recipe) << ',' << r.device << ',' << precisionName(r.precision) << ','

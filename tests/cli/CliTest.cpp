@@ -139,8 +139,8 @@ TEST(Cli, CsvToFileWithResizePolicy) {
     std::string header, row;
     std::getline(in, header);
     std::getline(in, row);
-    EXPECT_EQ(header.rfind("path,width,height,input_width,input_height,resize,score,good_photo,", 0), 0u) << header;
-    EXPECT_NE(row.find(",512,384,256,192,long:256,"), std::string::npos) << row;
+    EXPECT_EQ(header.rfind("path,width,height,input_width,input_height,resize,source,score,good_photo,", 0), 0u) << header;
+    EXPECT_NE(row.find(",512,384,256,192,long:256,file,"), std::string::npos) << row;
 }
 
 TEST(Cli, FoldersAreScannedAndMissingPathsReported) {

@@ -116,8 +116,10 @@ void ImageDetailPanel::showEntry(const ImageEntry& e) {
     if (e.hasScore()) {
         score_->setText(QString::number(e.score, 'f', 3));
         score_->setStyleSheet(QStringLiteral("color: %1;").arg(scoreTextColor(e.score).name()));
-        details_->setText(QStringLiteral("QualiCLIP score (0 worst, 1 best)<br>resize policy <b>%1</b><br>%2")
-                              .arg(e.policy.toHtmlEscaped(), size));
+        details_->setText(
+            QStringLiteral("QualiCLIP score (0 worst, 1 best)<br>resize policy <b>%1</b><br>"
+                           "pixels from <b>%3</b><br>%2")
+                .arg(e.policy.toHtmlEscaped(), size, e.source.toHtmlEscaped()));
         pairs_->setProbabilities(e.pairProbabilities, e.score);
     } else {
         score_->setText(QStringLiteral("\u2014"));

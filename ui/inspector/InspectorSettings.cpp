@@ -15,6 +15,8 @@ const char* const kReopenLastFolder = "files/reopenLastFolder";
 const char* const kModelPath = "scoring/modelPath";
 const char* const kAutoAdvance = "culling/autoAdvance";
 const char* const kResize = "scoring/resizePolicy";
+const char* const kRawMode = "scoring/rawMode";
+const char* const kPairScoring = "scoring/pairScoring";
 const char* const kThreads = "scoring/computeThreads";
 const char* const kDevice = "scoring/device";
 const char* const kRecursive = "files/recursive";
@@ -75,6 +77,26 @@ qc::ResizePolicy InspectorSettings::resizePolicy() const {
 
 void InspectorSettings::setResizePolicy(const qc::ResizePolicy& policy) {
     settings_->setValue(kResize, QString::fromStdString(policy.toString()));
+}
+
+qc::RawMode InspectorSettings::rawMode() const {
+    const auto parsed =
+        qc::parseRawMode(settings_->value(kRawMode, "auto").toString().toStdString());
+    return parsed.value_or(qc::RawMode::Auto);
+}
+
+void InspectorSettings::setRawMode(qc::RawMode mode) {
+    settings_->setValue(kRawMode, QString::fromStdString(qc::rawModeName(mode)));
+}
+
+qc::PairScoring InspectorSettings::pairScoring() const {
+    const auto parsed =
+        qc::parsePairScoring(settings_->value(kPairScoring, "jpeg").toString().toStdString());
+    return parsed.value_or(qc::PairScoring::Jpeg);
+}
+
+void InspectorSettings::setPairScoring(qc::PairScoring which) {
+    settings_->setValue(kPairScoring, QString::fromStdString(qc::pairScoringName(which)));
 }
 
 int InspectorSettings::computeThreads() const { return std::max(0, settings_->value(kThreads, 0).toInt()); }

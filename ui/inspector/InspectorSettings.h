@@ -11,7 +11,9 @@
 #include <memory>
 #include <optional>
 
+#include "images/PixelSource.h"
 #include "images/ResizePolicy.h"
+#include "library/PhotoPairs.h"
 #include "library/XmpSidecar.h"
 
 namespace qc::ui {
@@ -49,6 +51,13 @@ public:
     // (KonIQ-10k, 1024x768); native costs tens of seconds per 24 MP photo on a laptop CPU.
     qc::ResizePolicy resizePolicy() const;
     void setResizePolicy(const qc::ResizePolicy& policy);
+    // Which pixels of RAW files are scored (default auto: the embedded preview when it covers the
+    // policy's long side), as `qualiclip score --raw`.
+    qc::RawMode rawMode() const;
+    void setRawMode(qc::RawMode mode);
+    // Which file of a RAW+JPEG pair is scored (default the JPEG: what the camera rendered).
+    qc::PairScoring pairScoring() const;
+    void setPairScoring(qc::PairScoring which);
 
     int computeThreads() const;  // 0 = one per core
     void setComputeThreads(int threads);

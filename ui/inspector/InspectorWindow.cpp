@@ -35,10 +35,12 @@
 #include <algorithm>
 
 #include "about/VersionReport.h"
+#include "engine/ComputeDevice.h"
+#include "engine/QualiClipModel.h"
+#include "models/ModelLocator.h"
+#include "models/ModelRegistry.h"
 #include "ui/inspector/AboutDialog.h"
 #include "ui/inspector/CompareView.h"
-#include "ui/lab/DegradationLabWindow.h"
-#include "ui/research/ResearchWindow.h"
 #include "ui/inspector/FullScreenViewer.h"
 #include "ui/inspector/GridTileDelegate.h"
 #include "ui/inspector/ImageDetailPanel.h"
@@ -57,6 +59,9 @@
 #include "ui/models/ModelStatusPanel.h"
 #include "ui/prompts/PromptSetEditor.h"
 #include "engine/QualiClipModel.h"
+#include "ui/inspector/RawFilesMenu.h"
+#include "ui/lab/DegradationLabWindow.h"
+#include "ui/research/ResearchWindow.h"
 #include "ui/session/ScoreFilterProxyModel.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringSession.h"
@@ -75,7 +80,19 @@ QString imageCount(int n) {
 }
 
 QString imageFileFilter() {
-    return QStringLiteral("Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.ppm *.pgm *.jp2);;All files (*)");
+    return QStringLiteral(
+        "Images (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp *.ppm *.pgm *.jp2 *.heic *.heif "
+        "*.hif *.avif "
+        "*.dng *.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.sr2 *.srf *.raf *.orf *.rw2 *.pef *.srw *.x3f "
+        "*.3fr *.iiq "
+        "*.mrw *.kdc *.dcr *.erf *.mef *.mos *.rwl "
+        "*.JPG *.JPEG *.PNG *.TIF *.HEIC *.DNG *.CR2 *.CR3 *.NEF *.ARW *.RAF *.ORF *.RW2 *.PEF "
+        "*.SRW);;"
+        "RAW (*.dng *.cr2 *.cr3 *.crw *.nef *.nrw *.arw *.sr2 *.srf *.raf *.orf *.rw2 *.pef *.srw "
+        "*.x3f *.3fr *.iiq "
+        "*.mrw *.kdc *.dcr *.erf *.mef *.mos *.rwl *.DNG *.CR2 *.CR3 *.NEF *.ARW *.RAF *.ORF *.RW2 "
+        "*.PEF *.SRW);;"
+        "HEIF/AVIF (*.heic *.heif *.hif *.avif *.HEIC *.HEIF *.AVIF);;All files (*)");
 }
 
 }  // namespace
@@ -338,6 +355,7 @@ void InspectorWindow::createMenus() {
     scoring->addAction(resumeAction_);
     scoring->addSeparator();
     createDeviceMenu(scoring);
+    addRawFilesMenu(scoring, session_);
     scoring->addAction(editPromptsAction_);
     scoring->addSeparator();
     scoring->addAction(ResearchWindow::makeOpenAction(

@@ -4,8 +4,9 @@
 #include <QFutureWatcher>
 #include <QtConcurrent>
 
-#include "library/ImageCollector.h"
 #include "images/ImageLoader.h"
+#include "library/ImageCollector.h"
+#include "library/PhotoPairs.h"
 
 namespace qc::ui {
 
@@ -17,10 +18,16 @@ ScannedImages scanImages(const QStringList& inputs, bool recursive) {
     ScannedImages scanned;
     for (const qc::CollectionProblem& p : collected.problems)
         scanned.problems.push_back({QString::fromStdString(p.path), QString::fromStdString(p.reason)});
-    scanned.entries.reserve(collected.images.size());
-    for (const std::string& path : collected.images) {
+    // RAW+JPEG pairs become one row named by the RAW (which file is scored is the session's
+    // choice).
+    const std::vector<qc::Photo> photos =
+        qc::pairRawAndJpeg(collected.images, qc::PairScoring::Raw);
+    scanned.entries.reserve(photos.size());
+    for (const qc::Photo& photo : photos) {
+        const std::string& path = photo.path;
         ImageEntry e;
         e.path = QString::fromStdString(path);
+        e.companionPath = QString::fromStdString(photo.companion);
         const QFileInfo info(e.path);
         e.fileName = info.fileName();
         e.fileBytes = info.size();

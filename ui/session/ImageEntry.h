@@ -30,11 +30,15 @@ struct ImageEntry {
     QString fileName;
     qint64 fileBytes = -1;
     int width = 0, height = 0;  // from the file header; 0 when unknown
+    // A RAW+JPEG pair (library/PhotoPairs.h) is one row: path is the RAW, this its JPEG. Every
+    // decision, sidecar, copy and move reaches both files.
+    QString companionPath;
 
     ScoreState state = ScoreState::Waiting;
     double score = 0;                       // valid when state == Scored
     std::vector<double> pairProbabilities;  // one per prompt pair, checkpoint order
     QString policy;                         // resize policy the score was made under
+    QString source;  // pixels scored: file, raw-preview, raw-half, raw-full, heif
     QString modelSha256;                    // model it was made with
     QString error;                          // state == Failed
 
@@ -42,6 +46,10 @@ struct ImageEntry {
     int stars = 0;  // 0..5
 
     bool hasScore() const { return state == ScoreState::Scored; }
+    bool isPair() const { return !companionPath.isEmpty(); }
+    std::vector<QString> files() const {
+        return isPair() ? std::vector<QString>{path, companionPath} : std::vector<QString>{path};
+    }
 };
 
 }  // namespace qc::ui

@@ -122,6 +122,7 @@ std::vector<ImageId> ScoreTableModel::allIds() const {
 
 void ScoreTableModel::store(ImageEntry& e, const qc::ImageResult& result) {
     e.policy = QString::fromStdString(result.resize);
+    e.source = QString::fromStdString(result.source);
     e.modelSha256 = QString::fromStdString(result.modelSha256);
     if (result.width > 0) {
         e.width = result.width;
@@ -176,6 +177,7 @@ void ScoreTableModel::clearScores(ScoreState newState) {
         e.score = 0;
         e.pairProbabilities.clear();
         e.policy.clear();
+        e.source.clear();
         e.modelSha256.clear();
         e.error.clear();
     }
@@ -229,6 +231,14 @@ bool ScoreTableModel::setStars(ImageId id, int stars) {
     rows_[size_t(row)].stars = stars;
     rowChanged(row);
     Q_EMIT marksChanged();
+    return true;
+}
+
+bool ScoreTableModel::setCompanionPath(ImageId id, const QString& path) {
+    const int row = rowOf(id);
+    if (row < 0) return false;
+    rows_[size_t(row)].companionPath = path;
+    rowChanged(row);
     return true;
 }
 
@@ -304,7 +314,9 @@ QVariant ScoreTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant ScoreTableModel::displayText(const ImageEntry& e, int column) const {
-    if (column == FileColumn) return e.fileName;
+    // A RAW+JPEG pair: the RAW's name with a badge, as Photo Mechanic shows it.
+    if (column == FileColumn)
+        return e.isPair() ? e.fileName + QStringLiteral("  +JPG") : e.fileName;
     if (column == ScoreColumn) {
         // A failure is marked where the score would be, not only in the far-right Status column.
         if (e.state == ScoreState::Failed) return QStringLiteral("\u26a0 failed");

@@ -81,6 +81,7 @@ public:
     bool setStars(ImageId id, int stars);
     // The file was moved (same content): the row keeps its score and marks.
     bool setPath(ImageId id, const QString& path);
+    bool setCompanionPath(ImageId id, const QString& path);  // a pair's JPEG moved
 
     std::vector<double> scores() const;  // of every scored row
     std::vector<ImageId> idsScoredBelow(double threshold) const;

@@ -6,12 +6,13 @@
 
 #include <algorithm>
 
+#include "engine/ScoringEngine.h"
 #include "library/Catalog.h"
 #include "library/CatalogScorer.h"
 #include "models/ModelLocator.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringWorker.h"
-#include "engine/ScoringEngine.h"
+#include "ui/widgets/DisplayImage.h"
 
 namespace qc::ui {
 
@@ -161,12 +162,35 @@ void ScoringSession::setPolicy(const qc::ResizePolicy& policy) {
     if (model_) restartScoring();
 }
 
+void ScoringSession::setRawMode(qc::RawMode mode) {
+    if (mode == rawMode_) return;
+    rawMode_ = mode;
+    if (model_) restartScoring();
+}
+
+qc::ScoringOptions ScoringSession::scoringOptions() const {
+    qc::ScoringOptions options;
+    options.resize = policy_;
+    options.load.raw = rawMode_;
+    return options;
+}
+
+void ScoringSession::setPairScoring(qc::PairScoring which) {
+    if (which == pairScoring_) return;
+    pairScoring_ = which;
+    if (model_) restartScoring();
+}
+
+QString ScoringSession::scoringPath(const ImageEntry& e) const {
+    return e.isPair() && pairScoring_ == qc::PairScoring::Jpeg ? e.companionPath : e.path;
+}
+
 void ScoringSession::setComputeThreads(int threads) { worker_->setComputeThreads(threads); }
 
 void ScoringSession::restartScoring() {
-    qc::ScoringOptions options;
-    options.resize = policy_;
-    generation_ = worker_->setEngine(model_, options);
+    generation_ = worker_->setEngine(model_, scoringOptions());
+    // The viewer shows a RAW's pixels as the network sees them (preview or demosaic).
+    setRawDisplayOptions(rawMode_, policy_.maxLongSide);
     pending_.clear();
     batchTimer_->stop();
     progress_.reset();
@@ -181,18 +205,22 @@ void ScoringSession::queue(const std::vector<ImageId>& ids) {
     jobs.reserve(ids.size());
     std::vector<std::pair<ImageId, qc::ImageResult>> cached;
     const std::string resize = policy_.toString();
-    const std::string variant = model_ ? qc::scoreVariant(resize, model_->info().precision) : resize;
+    const qc::ScoringOptions options = scoringOptions();
     for (ImageId id : ids) {
         const ImageEntry* e = table_->entry(id);
         if (!e) continue;
-        // A file the catalog knows unchanged, with a score of this model and policy: no job.
-        if (const auto known = model_ ? catalogIdIfUnchanged(e->path) : std::nullopt) {
+        // A file the catalog knows unchanged, scored with this model, policy and source: no job.
+        const QString path = scoringPath(*e);
+        if (const auto known = model_ ? catalogIdIfUnchanged(path) : std::nullopt) {
+            const std::string source = qc::plannedSourceName(path.toStdString(), options);
+            const std::string variant = qc::scoreVariant(resize, model_->info().precision, source);
             if (auto hit = catalog_->score(*known, qc::scoringKey(model_->info().sha256, model_->info().promptSet, model_->info().recipe), variant)) {
-                cached.emplace_back(id, qc::cachedImageResult(e->path.toStdString(), *hit, model_->info(), resize));
+                cached.emplace_back(id, qc::cachedImageResult(path.toStdString(), *hit,
+                                                              model_->info(), resize, source));
                 continue;
             }
         }
-        jobs.push_back({id, e->path});
+        jobs.push_back({id, path});
     }
     if (!cached.empty()) {
         table_->applyResults(cached);
@@ -309,40 +337,52 @@ void ScoringSession::writeSidecar(ImageId id) {
         fields.modelSha256 = e->modelSha256.toStdString();
         fields.resizePolicy = e->policy.toStdString();
     }
-    try {
-        qc::writeSidecar(e->path.toStdString(), *sidecarNaming_, fields);
-    } catch (const std::exception& ex) {
-        Q_EMIT problemsFound({{e->path, QStringLiteral("XMP sidecar not written: %1").arg(QString::fromUtf8(ex.what()))}});
+    for (const QString& file : e->files()) {  // both files of a RAW+JPEG pair
+        try {
+            qc::writeSidecar(file.toStdString(), *sidecarNaming_, fields);
+        } catch (const std::exception& ex) {
+            Q_EMIT problemsFound({{file, QStringLiteral("XMP sidecar not written: %1")
+                                             .arg(QString::fromUtf8(ex.what()))}});
+        }
     }
 }
 
 void ScoringSession::saveDecision(ImageId id) {
     const ImageEntry* e = table_->entry(id);
     if (!catalog_ || !e) return;
-    try {
-        const int64_t imageId = catalog_->resolve(e->path.toStdString()).id;
-        qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
-        d.flag = qc::CatalogFlag(int(e->flag));
-        d.stars = e->stars;
-        catalog_->setDecision(imageId, d);
-    } catch (const std::exception& ex) {
-        qWarning("catalog: %s", ex.what());
+    for (const QString& file : e->files()) {  // both files of a RAW+JPEG pair
+        try {
+            const int64_t imageId = catalog_->resolve(file.toStdString()).id;
+            qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
+            d.flag = qc::CatalogFlag(int(e->flag));
+            d.stars = e->stars;
+            catalog_->setDecision(imageId, d);
+        } catch (const std::exception& ex) {
+            qWarning("catalog: %s", ex.what());
+        }
     }
 }
 
 TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& folder, TransferMode mode) {
     QStringList paths;
-    QHash<QString, ImageId> idByPath;
+    QHash<QString, ImageId> idByPath, idByCompanion;
     for (int row = 0; row < table_->count(); ++row) {
         const ImageEntry& e = table_->entryAt(row);
         if (e.flag != flag) continue;
         paths << e.path;
         idByPath.insert(e.path, e.id);
+        if (e.isPair()) {  // the pair's JPEG travels with its RAW
+            paths << e.companionPath;
+            idByCompanion.insert(e.companionPath, e.id);
+        }
     }
     TransferReport report = transferFiles(paths, folder, mode);
     if (mode == TransferMode::Move) {
         for (const auto& [from, to] : report.done) {
-            table_->setPath(idByPath.value(from), to);
+            if (idByCompanion.contains(from))
+                table_->setCompanionPath(idByCompanion.value(from), to);
+            else
+                table_->setPath(idByPath.value(from), to);
             if (!catalog_) continue;
             try {
                 catalog_->resolve(to.toStdString());  // the fingerprint finds the moved image

@@ -24,14 +24,17 @@
 #include <optional>
 #include <vector>
 
+#include "engine/ScoringEngine.h"
+#include "images/PixelSource.h"
+#include "images/ResizePolicy.h"
+#include "library/PhotoPairs.h"
+#include "library/XmpSidecar.h"
 #include "ui/session/FileTransfer.h"
 #include "ui/session/FolderScanner.h"
 #include "ui/session/ImageEntry.h"
 #include "ui/session/ModelLoader.h"
 #include "ui/session/PromptSetLoader.h"
-#include "images/ResizePolicy.h"
 #include "ui/session/ScoringProgress.h"
-#include "library/XmpSidecar.h"
 
 class QTimer;
 
@@ -90,6 +93,14 @@ public:
 
     void setPolicy(const qc::ResizePolicy& policy);
     qc::ResizePolicy policy() const { return policy_; }
+    // Which pixels of RAW files are scored (images/PixelSource.h); a change rescores, as a policy
+    // does.
+    void setRawMode(qc::RawMode mode);
+    qc::RawMode rawMode() const { return rawMode_; }
+    // Which file of a RAW+JPEG pair row is scored (default: the JPEG); a change rescores.
+    void setPairScoring(qc::PairScoring which);
+    qc::PairScoring pairScoring() const { return pairScoring_; }
+    QString scoringPath(const ImageEntry& e) const;  // the file the worker scores for this row
     void setComputeThreads(int threads);
 
     void setCatalog(std::shared_ptr<qc::Catalog> catalog) { catalog_ = std::move(catalog); }
@@ -135,6 +146,7 @@ private:
     void onModelLoaded(std::shared_ptr<const qc::QualiClipModel> model, const QString& path);
     void onModelFailed(const QString& path, const QString& message);
     void restartScoring();
+    qc::ScoringOptions scoringOptions() const;  // the policy and RAW mode the worker scores with
     void useModel(std::shared_ptr<const qc::QualiClipModel> model);
     bool loadPromptModel();  // false (error set, stored prompts in use) without a vocabulary
     void queue(const std::vector<ImageId>& ids);
@@ -159,6 +171,8 @@ private:
     qc::ModelOptions modelOptions_;
     ModelState modelState_ = ModelState::None;
     qc::ResizePolicy policy_ = qc::ResizePolicy::longSide(1024);
+    qc::RawMode rawMode_ = qc::RawMode::Auto;
+    qc::PairScoring pairScoring_ = qc::PairScoring::Jpeg;
     quint64 generation_ = 0;  // the worker's, for the model and policy in force
     bool scoring_ = false;
     ScoringProgress progress_;
