@@ -48,8 +48,9 @@ QString InspectorSettings::lastModelFolder() const { return settings_->value(kMo
 void InspectorSettings::setLastModelFolder(const QString& folder) { settings_->setValue(kModelFolder, folder); }
 
 qc::ResizePolicy InspectorSettings::resizePolicy() const {
-    const auto parsed = qc::ResizePolicy::parse(settings_->value(kResize, "long:1024").toString().toStdString());
-    return parsed.value_or(qc::ResizePolicy::longSide(1024));
+    const auto parsed = qc::ResizePolicy::parse(
+        settings_->value(kResize, "long:1024/fast").toString().toStdString());
+    return parsed.value_or(qc::ResizePolicy::longSideFast(1024));
 }
 
 void InspectorSettings::setResizePolicy(const qc::ResizePolicy& policy) {
