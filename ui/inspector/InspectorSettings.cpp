@@ -71,8 +71,9 @@ void InspectorSettings::setLastModelFolder(const QString& folder) {
 }
 
 qc::ResizePolicy InspectorSettings::resizePolicy() const {
-    const auto parsed = qc::ResizePolicy::parse(settings_->value(kResize, "long:1024").toString().toStdString());
-    return parsed.value_or(qc::ResizePolicy::longSide(1024));
+    const auto parsed = qc::ResizePolicy::parse(
+        settings_->value(kResize, "long:1024/fast").toString().toStdString());
+    return parsed.value_or(qc::ResizePolicy::longSideFast(1024));
 }
 
 void InspectorSettings::setResizePolicy(const qc::ResizePolicy& policy) {

@@ -72,8 +72,9 @@
 namespace qc::ui {
 namespace {
 
-// The choices of the toolbar's policy box; long:1024 is the default (see InspectorSettings).
-const char* const kPolicies[] = {"long:512", "long:1024", "long:2048", "native"};
+// The choices of the toolbar's policy box; long:1024/fast is the default (see InspectorSettings).
+const char* const kPolicies[] = {"long:512",       "long:1024/fast", "long:1024",
+                                 "long:2048/fast", "long:2048",      "native"};
 
 QString imageCount(int n) {
     return n == 1 ? QStringLiteral("1 image") : QStringLiteral("%1 images").arg(n);
@@ -395,10 +396,14 @@ void InspectorWindow::createToolBar() {
     bar->addWidget(new QLabel(QStringLiteral(" Resize: "), bar));
     policyCombo_ = new QComboBox(bar);
     for (const char* policy : kPolicies) policyCombo_->addItem(QString::fromLatin1(policy));
-    policyCombo_->setToolTip(QStringLiteral(
-        "How images are sized before scoring. long:1024 (default) is about the resolution QualiCLIP "
-        "was validated at and is fast; native is the reference but costs tens of seconds per large photo. "
-        "Changing it rescores every image."));
+    policyCombo_->setToolTip(
+        QStringLiteral("How images are sized before scoring. long:1024/fast (default) decodes "
+                       "JPEGs at a reduced size "
+                       "first (its scores stay within 0.003 of long:1024, docs/benchmarks.md; "
+                       "several times faster). long:1024 is about the resolution QualiCLIP "
+                       "was validated at and is fast; native is the reference but costs tens of "
+                       "seconds per large photo. "
+                       "Changing it rescores every image."));
     connect(policyCombo_, &QComboBox::activated, this, &InspectorWindow::onPolicyChosen);
     bar->addWidget(policyCombo_);
     bar->addWidget(new QLabel(QStringLiteral(" Prompts: "), bar));

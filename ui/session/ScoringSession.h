@@ -170,7 +170,7 @@ private:
     QString modelPath_, modelError_;
     qc::ModelOptions modelOptions_;
     ModelState modelState_ = ModelState::None;
-    qc::ResizePolicy policy_ = qc::ResizePolicy::longSide(1024);
+    qc::ResizePolicy policy_ = qc::ResizePolicy::longSideFast(1024);  // InspectorSettings' default
     qc::RawMode rawMode_ = qc::RawMode::Auto;
     qc::PairScoring pairScoring_ = qc::PairScoring::Jpeg;
     quint64 generation_ = 0;  // the worker's, for the model and policy in force
