@@ -905,7 +905,7 @@ TEST(Checkpoint, NestedParamsDictIsReadWithTheSameStrictness) {
     writeFile(good, checkpointZip(nested(false, false), {{"0", floatsLE({1.5f, -2})}}));
     const Checkpoint ck = readCheckpoint(good);
     ASSERT_EQ(ck.tensors.size(), 1u);
-    EXPECT_EQ(ck.tensors.at("prompt_learner.ctx").values, (std::vector<float>{1.5f, -2}));
+    EXPECT_EQ(ck.tensors.at("prompt_learner.ctx").values.toVector(), (std::vector<float>{1.5f, -2}));
 
     const std::string besides = dir.file("besides.pth");
     writeFile(besides, checkpointZip(nested(true, false), {{"0", floatsLE({1.5f, -2})}}));
