@@ -60,7 +60,9 @@ ModelLocation locateVocabulary(const std::string& explicitPath) {
 }
 
 std::string missingVocabularyMessage(const ModelLocation& location) {
-    if (!location.refusal.empty()) return location.refusal;
+    if (!location.refusal.empty())
+        return location.refusal + ". Get CLIP's vocabulary with `qualiclip models download`; scoring with the "
+                                  "model's own prompts works without it.";
     std::string message = "custom prompts need CLIP's vocabulary (" + std::string(kVocabularyFileName) +
                           ", 1.3 MB, MIT licence); not found. Looked at:\n";
     for (const std::string& c : location.candidates) message += "  " + c + "\n";

@@ -7,6 +7,7 @@
 #include <QProcessEnvironment>
 #include <QStringList>
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,6 +31,15 @@ inline RunResult runQualiclip(const QStringList& args,
     EXPECT_TRUE(process.waitForFinished(300000)) << "qualiclip did not finish";
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             process.readAllStandardOutput().toStdString(), process.readAllStandardError().toStdString()};
+}
+
+inline QString oracleFile(const std::string& name) {
+    return QString::fromStdString((oracleDir() / name).string());
+}
+
+inline nlohmann::json oracleJson(const std::string& name) {
+    std::ifstream in(oracleDir() / name);
+    return nlohmann::json::parse(in);
 }
 
 inline QString oracleModel() { return QString::fromStdString((oracleDir() / "tiny_qualiclip.pth").string()); }

@@ -14,15 +14,7 @@ namespace {
 
 using test::runQualiclip;
 using test::RunResult;
-
-QString oracleFile(const std::string& name) {
-    return QString::fromStdString((test::oracleDir() / name).string());
-}
-
-nlohmann::json multiheadExpected() {
-    std::ifstream in(test::oracleDir() / "expected_text_multihead.json");
-    return nlohmann::json::parse(in);
-}
+using test::oracleFile;
 
 // The oracle's set written as a .prompts file, with a comment and a blank line as people write
 // them.
@@ -46,7 +38,7 @@ QStringList scoreArgs(const std::string& promptsPath) {
 
 TEST(PromptsCli, CustomPromptScoresMatchTheOfficialRecipe) {
     QCI_REQUIRE_ORACLE();
-    const nlohmann::json expected = multiheadExpected();
+    const nlohmann::json expected = test::oracleJson("expected_text_multihead.json");
     const nlohmann::json& scores = expected.at("custom_prompt_scores");
     test::TempDir dir;
     int checked = 0;

@@ -13,22 +13,14 @@ namespace {
 
 using test::runQualiclip;
 using test::RunResult;
-
-QString oracleFile(const std::string& name) {
-    return QString::fromStdString((test::oracleDir() / name).string());
-}
-
-nlohmann::json variantsExpected() {
-    std::ifstream in(test::oracleDir() / "expected_pyiqa_variants.json");
-    return nlohmann::json::parse(in);
-}
+using test::oracleFile;
 
 #define EXPECT_CONTAINS(text, part) \
     EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
 TEST(RecipeCli, PyiqaRecipeGivesPyiqasNumbersAndSaysSoInEveryRow) {
     QCI_REQUIRE_ORACLE();
-    const nlohmann::json expected = variantsExpected();
+    const nlohmann::json expected = test::oracleJson("expected_pyiqa_variants.json");
     QStringList args{"score",    "--no-catalog",
                      "--model",  oracleFile("text_multihead_qualiclip.pth"),
                      "--recipe", "pyiqa"};

@@ -11,7 +11,20 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "Errors.h"
+
 namespace qc::test {
+
+// The message of the ImageError that f() throws, or "<no error>".
+template <class F>
+std::string imageErrorOf(F f) {
+    try {
+        f();
+    } catch (const ImageError& e) {
+        return e.what();
+    }
+    return "<no error>";
+}
 
 inline std::filesystem::path oracleDir() { return std::filesystem::path(QCI_ORACLE_DIR); }
 

@@ -30,16 +30,6 @@ double meanLuma(const cv::Mat& rgb, cv::Rect r) {
     return cv::mean(grey)[0];
 }
 
-template <class F>
-std::string imageError(F f) {
-    try {
-        f();
-    } catch (const ImageError& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
-
 TEST(HeifDecoder, HeicRotationIsAppliedOnce) {
     TempDir dir;
     fixtures::HeifSpec spec;
@@ -112,7 +102,7 @@ TEST(HeifDecoder, PixelLimitRefusesFromTheBoxes) {
     const std::string path = writeTestHeif(dir, "limit.heic", spec);
     ImageLoadOptions options;
     options.maxPixels = 1000;
-    const std::string error = imageError([&] { loadImageRgb8(path, options); });
+    const std::string error = test::imageErrorOf([&] { loadImageRgb8(path, options); });
     EXPECT_NE(error.find(path), std::string::npos) << error;
     EXPECT_NE(error.find("exceeds the limit"), std::string::npos) << error;
 }
@@ -125,7 +115,7 @@ TEST(HeifDecoder, TruncatedHeicIsAnErrorNamingTheFile) {
     const std::string path = dir.file("truncated.heic");
     std::filesystem::copy_file(good, path);
     std::filesystem::resize_file(path, std::filesystem::file_size(good) * 2 / 3);
-    const std::string error = imageError([&] { loadImageRgb8(path); });
+    const std::string error = test::imageErrorOf([&] { loadImageRgb8(path); });
     EXPECT_NE(error.find(path), std::string::npos) << error;
 }
 
@@ -144,7 +134,7 @@ TEST(HeifDecoder, UnknownCodecIsAnErrorThatSaysSo) {
         bytes[pos + 3] = 'X';
     const std::string path = dir.file("unknown-codec.heic");
     std::ofstream(path, std::ios::binary) << bytes;
-    const std::string error = imageError([&] { loadImageRgb8(path); });
+    const std::string error = test::imageErrorOf([&] { loadImageRgb8(path); });
     EXPECT_NE(error.find(path), std::string::npos) << error;
     EXPECT_NE(error.find("libheif"), std::string::npos) << error;
 }

@@ -49,16 +49,6 @@ std::string save(const TempDir& dir, const std::string& name, const Bytes& bytes
 }
 
 // The ImageError message of f(), or "<no error>".
-template <class F>
-std::string imageError(F f) {
-    try {
-        f();
-    } catch (const ImageError& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
-
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -278,13 +268,13 @@ TEST(ImageLoader, TruncatedJpegIsAnError) {
     const Bytes cut(jpeg.begin(), jpeg.begin() + long(jpeg.size() / 2));
     const std::string path = save(dir, "cut.jpg", cut);
     ASSERT_FALSE(cv::imread(path).empty()) << "OpenCV alone accepts it: this is why we check";
-    const std::string error = imageError([&] { loadImageRgb8(path); });
+    const std::string error = test::imageErrorOf([&] { loadImageRgb8(path); });
     EXPECT_TRUE(contains(error, path)) << error;
     EXPECT_TRUE(contains(error, "truncated JPEG (no end-of-image marker)")) << error;
     // Even only the EOI missing.
     const Bytes noEoi(jpeg.begin(), jpeg.end() - 2);
     EXPECT_TRUE(
-        contains(imageError([&] { loadImageRgb8(save(dir, "noeoi.jpg", noEoi)); }), "truncated"));
+        contains(test::imageErrorOf([&] { loadImageRgb8(save(dir, "noeoi.jpg", noEoi)); }), "truncated"));
 }
 
 TEST(ImageLoader, ProgressiveJpegLoadsAndItsTruncationIsCaught) {
@@ -294,7 +284,7 @@ TEST(ImageLoader, ProgressiveJpegLoadsAndItsTruncationIsCaught) {
     EXPECT_TRUE(equalMats(loadImageRgb8(path).rgb, bgrToRgb(cv::imread(path))));
     const Bytes cut(jpeg.begin(), jpeg.begin() + long(jpeg.size() * 3 / 4));
     EXPECT_TRUE(
-        contains(imageError([&] { loadImageRgb8(save(dir, "cut.jpg", cut)); }), "truncated"));
+        contains(test::imageErrorOf([&] { loadImageRgb8(save(dir, "cut.jpg", cut)); }), "truncated"));
 }
 
 // Segments between scans are skipped whole: an "FF D9" inside one (here a comment) is no EOI.
@@ -307,7 +297,7 @@ TEST(ImageLoader, EndMarkerInsideSegmentBetweenScansDoesNotCount) {
     ASSERT_NE(second, jpeg.end());
     Bytes cut(jpeg.begin(), second);  // everything up to the second scan
     cut.insert(cut.end(), {0xFF, 0xFE, 0x00, 0x04, 0xFF, 0xD9});  // COM segment holding FF D9
-    const std::string error = imageError([&] { loadImageRgb8(save(dir, "cut.jpg", cut)); });
+    const std::string error = test::imageErrorOf([&] { loadImageRgb8(save(dir, "cut.jpg", cut)); });
     EXPECT_TRUE(contains(error, "truncated JPEG")) << error;
 }
 
@@ -323,14 +313,14 @@ TEST(ImageLoader, TruncatedPngIsAnError) {
     const Bytes png = encode(".png", noise(60, 80, CV_8UC3));
     const Bytes cut(png.begin(), png.begin() + long(png.size() / 2));
     const std::string path = save(dir, "cut.png", cut);
-    const std::string error = imageError([&] { loadImageRgb8(path); });
+    const std::string error = test::imageErrorOf([&] { loadImageRgb8(path); });
     EXPECT_TRUE(contains(error, path + ": truncated or damaged png")) << error;
 }
 
 TEST(ImageLoader, EmptyFile) {
     TempDir dir;
     const std::string path = save(dir, "empty.jpg", {});
-    EXPECT_EQ(imageError([&] { loadImageRgb8(path); }), path + ": file is empty");
+    EXPECT_EQ(test::imageErrorOf([&] { loadImageRgb8(path); }), path + ": file is empty");
 }
 
 TEST(ImageLoader, TextFileNamedJpg) {
@@ -338,7 +328,7 @@ TEST(ImageLoader, TextFileNamedJpg) {
     Bytes text;
     appendText(text, "this is not a picture\n");
     const std::string path = save(dir, "notes.jpg", text);
-    EXPECT_EQ(imageError([&] { loadImageRgb8(path); }),
+    EXPECT_EQ(test::imageErrorOf([&] { loadImageRgb8(path); }),
               path + ": not an image (or a format we cannot decode)");
     EXPECT_FALSE(readImageHeader(path).has_value());
 }
@@ -346,11 +336,11 @@ TEST(ImageLoader, TextFileNamedJpg) {
 TEST(ImageLoader, MissingFileAndFolder) {
     TempDir dir;
     const std::string missing = dir.file("nope.png");
-    EXPECT_EQ(imageError([&] { loadImageRgb8(missing); }),
+    EXPECT_EQ(test::imageErrorOf([&] { loadImageRgb8(missing); }),
               missing + ": cannot open (no such file)");
-    EXPECT_EQ(imageError([&] { readImageHeader(missing); }),
+    EXPECT_EQ(test::imageErrorOf([&] { readImageHeader(missing); }),
               missing + ": cannot open (no such file)");
-    EXPECT_TRUE(contains(imageError([&] { loadImageRgb8(dir.path().string()); }), "folder"));
+    EXPECT_TRUE(contains(test::imageErrorOf([&] { loadImageRgb8(dir.path().string()); }), "folder"));
 }
 
 TEST(ImageLoader, UnreadableFile) {
@@ -360,7 +350,7 @@ TEST(ImageLoader, UnreadableFile) {
     std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
     const std::string expected = path + ": cannot open (permission denied)";
     if (::geteuid() != 0) {
-        EXPECT_EQ(imageError([&] { loadImageRgb8(path); }), expected);
+        EXPECT_EQ(test::imageErrorOf([&] { loadImageRgb8(path); }), expected);
         return;
     }
     // Root reads files whatever their permissions: check as the unprivileged user "nobody".
@@ -368,7 +358,7 @@ TEST(ImageLoader, UnreadableFile) {
     ASSERT_GE(child, 0);
     if (child == 0) {
         if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
-        ::_exit(imageError([&] { loadImageRgb8(path); }) == expected ? 0 : 1);
+        ::_exit(test::imageErrorOf([&] { loadImageRgb8(path); }) == expected ? 0 : 1);
     }
     int status = 0;
     ::waitpid(child, &status, 0);
@@ -392,13 +382,13 @@ TEST(ImageLoader, HugeHeaderIsRefusedBeforeDecoding) {
     TempDir dir;
     const std::string path = save(dir, "huge.png", png);
     const auto start = std::chrono::steady_clock::now();
-    const std::string error = imageError([&] { loadImageRgb8(path); });
+    const std::string error = test::imageErrorOf([&] { loadImageRgb8(path); });
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
     EXPECT_EQ(error, path + ": 100000 x 100000 = 10000 MP exceeds the limit of 250 MP");
     // Refused before the file is read: a 3 GiB (sparse) file would otherwise be read first, or
     // refused as too large to decode.
     std::filesystem::resize_file(path, uint64_t(3) << 30);
-    EXPECT_EQ(imageError([&] { loadImageRgb8(path); }), error);
+    EXPECT_EQ(test::imageErrorOf([&] { loadImageRgb8(path); }), error);
 }
 
 TEST(ImageLoader, MaxPixelsOptionIsRespected) {
@@ -406,7 +396,7 @@ TEST(ImageLoader, MaxPixelsOptionIsRespected) {
     const std::string path = save(dir, "small.png", encode(".png", noise(30, 40, CV_8UC3)));
     ImageLoadOptions options;
     options.maxPixels = 1199;
-    EXPECT_EQ(imageError([&] { loadImageRgb8(path, options); }),
+    EXPECT_EQ(test::imageErrorOf([&] { loadImageRgb8(path, options); }),
               path + ": 40 x 30 = 0.0012 MP exceeds the limit of 0.001199 MP");
     options.maxPixels = 1200;
     EXPECT_EQ(loadImageRgb8(path, options).rgb.total(), 1200u);

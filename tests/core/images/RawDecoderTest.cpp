@@ -70,16 +70,6 @@ double correlation(const cv::Mat& a, const cv::Mat& b) {
     return result.at<float>(0, 0);
 }
 
-template <class F>
-std::string imageError(F f) {
-    try {
-        f();
-    } catch (const ImageError& e) {
-        return e.what();
-    }
-    return "<no error>";
-}
-
 TEST(RawDecoder, PreviewHasTheRawsOrientationApplied) {
     TempDir dir;
     const std::string path = writeTestDng(dir, "IMG_0001.dng", 6, 0);
@@ -147,7 +137,7 @@ TEST(RawDecoder, PixelLimitRefusesBeforeDecoding) {
     ImageLoadOptions options;
     options.maxPixels = 10'000;
     options.raw = RawMode::Full;
-    const std::string error = imageError([&] { loadImageRgb8(path, options); });
+    const std::string error = test::imageErrorOf([&] { loadImageRgb8(path, options); });
     EXPECT_NE(error.find(path), std::string::npos) << error;
     EXPECT_NE(error.find("320 x 240 = 0.0768 MP exceeds the limit of 0.01 MP"), std::string::npos)
         << error;
@@ -156,7 +146,7 @@ TEST(RawDecoder, PixelLimitRefusesBeforeDecoding) {
 TEST(RawDecoder, MissingPreviewIsAnErrorNotAFallBack) {
     TempDir dir;
     const std::string path = writeTestDng(dir, "nopreview.dng", 1, -1);
-    const std::string error = imageError([&] { load(path, RawMode::Preview); });
+    const std::string error = test::imageErrorOf([&] { load(path, RawMode::Preview); });
     EXPECT_NE(error.find(path), std::string::npos) << error;
     EXPECT_NE(error.find("has no embedded preview"), std::string::npos) << error;
     EXPECT_EQ(load(path, RawMode::Auto, 96).source, PixelSource::RawHalf);  // auto may develop it
@@ -168,7 +158,7 @@ TEST(RawDecoder, TruncatedRawIsAnErrorNamingTheFile) {
     const std::string path = dir.file("truncated.dng");
     std::filesystem::copy_file(good, path);
     std::filesystem::resize_file(path, std::filesystem::file_size(good) / 2);
-    const std::string error = imageError([&] { load(path, RawMode::Full); });
+    const std::string error = test::imageErrorOf([&] { load(path, RawMode::Full); });
     EXPECT_NE(error.find(path), std::string::npos) << error;
     EXPECT_NE(error.find("truncated or damaged"), std::string::npos) << error;
 }
@@ -177,7 +167,7 @@ TEST(RawDecoder, FakeExtensionIsAnErrorNamingTheFile) {
     TempDir dir;
     const std::string path = dir.file("IMG_0009.CR3");
     std::ofstream(path) << "this is a text file, not a photo\n";
-    const std::string error = imageError([&] { load(path, RawMode::Auto, 1024); });
+    const std::string error = test::imageErrorOf([&] { load(path, RawMode::Auto, 1024); });
     EXPECT_NE(error.find(path), std::string::npos) << error;
     EXPECT_NE(error.find("not a RAW file LibRaw can read"), std::string::npos) << error;
 }
