@@ -365,14 +365,15 @@ public:
 
     // Checks every record's header and compression before anything is read.
     void checkAllRecords() {
-        for (const auto& [name, entry] : entries_) dataOffset(name, entry);
+        for (const auto& [name, entry] : entries_) offsets_[name] = dataOffset(name, entry);
     }
 
     // Reads record `<folder>/<name>` and checks its CRC-32.
     std::vector<uint8_t> record(const std::string& name) {
         const std::string full = fullName(name);
         const ZipEntry& e = entries_.at(full);
-        const uint64_t offset = dataOffset(full, e);
+        const auto checked = offsets_.find(full);  // each local header is read once
+        const uint64_t offset = checked != offsets_.end() ? checked->second : dataOffset(full, e);
         std::vector<uint8_t> bytes;
         try {
             bytes.resize(static_cast<size_t>(e.size));
@@ -431,6 +432,7 @@ private:
     std::string path_;
     const std::map<std::string, ZipEntry>& entries_;
     std::string folder_;
+    std::map<std::string, uint64_t> offsets_;  // where each record's bytes start, once checked
 };
 
 void checkVersionRecord(Archive& archive, const std::string& path) {
