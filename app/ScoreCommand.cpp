@@ -1,6 +1,7 @@
 #include "ScoreCommand.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "results/MapExport.h"
 #include "models/ModelChoice.h"
 #include "models/ModelLocator.h"
+#include "engine/ComputeEnvironment.h"
 #include "engine/PromptSetEncoder.h"
 #include "engine/QualiClipModel.h"
 #include "results/ResultWriter.h"
@@ -273,6 +275,13 @@ std::vector<std::string> scoredFilesOfPhotos(const std::vector<std::string>& pat
     return scored;
 }
 
+// The program's command line as the operating system gave it (for re-executing it).
+std::vector<std::string> localArguments(const QStringList& arguments) {
+    std::vector<std::string> out;
+    for (const QString& a : arguments) out.push_back(a.toLocal8Bit().toStdString());
+    return out;
+}
+
 }  // namespace
 
 int runScoreCommand(const QStringList& arguments) {
@@ -281,6 +290,8 @@ int runScoreCommand(const QStringList& arguments) {
     if (const auto stop = parseCommandLine(parser, arguments, "score")) return *stop;
     ScoreArguments args;
     if (const std::string problem = parseArguments(parser, args); !problem.empty()) return usageError(problem);
+    // Nothing is open yet: OpenCV's own pixel limit can still follow a raised --max-megapixels.
+    raiseOpenCvPixelLimit(args.scoring.load.maxPixels, localArguments(QCoreApplication::arguments()));
 
     setComputeThreads(args.threads);
     std::string modelError;

@@ -10,7 +10,7 @@ QCI_PACKAGES=(
   libopencv-dev                       # image decoding
   libraw-dev                          # camera RAW files (CR2/CR3, NEF, ARW, RAF, ORF, RW2, PEF, DNG ...): previews and demosaic
   libheif-dev                         # HEIF/HEIC and AVIF; Debian 12's libheif1 carries its libde265, x265, aom and dav1d codecs
-  libtiff-dev                         # the tests' DNG writer (tests/fixtures): CFA DNGs with an embedded JPEG preview
+  libtiff-dev                         # a TIFF's size as its decoder reads it (core/images/TiffHeader); the tests' DNG writer
   nlohmann-json3-dev                  # JSON with ordered keys for CLI output
   libeigen3-dev                       # Levenberg–Marquardt for the VQEG logistic fit (Eigen's unsupported NonLinearOptimization module)
   libgtest-dev                        # core tests

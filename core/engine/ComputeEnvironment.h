@@ -1,15 +1,28 @@
 // prepareComputeEnvironment: call first thing in main() of a program that runs the network.
 //
-// LibTorch's convolutions run on an OpenMP pool and its matrix products on OpenBLAS's own
-// pthread pool; on a 2-core machine both pools want both cores. libgomp's default busy-wait
-// after every parallel region steals the cores OpenBLAS needs for the next product (measured
-// here: 1024x768 took 1.28-1.47 s instead of 1.00-1.06 s). libgomp reads OMP_WAIT_POLICY once,
-// when it is loaded, before main() runs; so when the variable is unset this re-executes the
-// program once with OMP_WAIT_POLICY=passive. A value the user set is respected.
+// Two libraries read a setting from the environment once, when they are loaded, before main()
+// runs; so when either variable is unset this re-executes the program once with both set. A
+// value the user set is respected.
+// - OMP_WAIT_POLICY=passive. LibTorch's convolutions run on an OpenMP pool and its matrix
+//   products on OpenBLAS's own pthread pool; on a 2-core machine both pools want both cores.
+//   libgomp's default busy-wait after every parallel region steals the cores OpenBLAS needs for
+//   the next product (measured here: 1024x768 took 1.28-1.47 s instead of 1.00-1.06 s).
+// - OPENCV_IO_MAX_IMAGE_PIXELS = ImageLoader's default limit (250 MP). ImageLoader refuses larger
+//   images from their headers; OpenCV's own limit (2^30 by default) is the second guard behind it
+//   and is kept at the same figure.
 #pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
 
 namespace qc {
 
 void prepareComputeEnvironment(char** argv);
+
+// For a command whose pixel limit is above OpenCV's (qualiclip score --max-megapixels 400):
+// re-executes the program with OpenCV's limit raised to `maxPixels`; returns when it already is
+// that high (or when the program cannot be re-executed).
+void raiseOpenCvPixelLimit(int64_t maxPixels, const std::vector<std::string>& arguments);
 
 }  // namespace qc

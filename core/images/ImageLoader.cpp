@@ -20,13 +20,14 @@
 #include "images/ImageDecoding.h"
 #include "images/ImageHeader.h"
 #include "images/RawDecoder.h"
+#include "images/TiffHeader.h"
 
-// How the limits are enforced. OpenCV has its own pixel limit (OPENCV_IO_MAX_IMAGE_PIXELS, default
-// 2^30), but OpenCV 4.6 reads that variable into a static at library load, so setting it from
-// here has no effect (checked). Instead we only hand OpenCV files whose header ImageHeader could
-// read and check: a format we cannot parse is refused as "not an image (or a format we cannot
-// decode)" rather than decoded unchecked. OpenCV's own limit stays as a backstop; its
-// cv::Exception, like any other, becomes an ImageError.
+// How the limits are enforced: only files whose header ImageHeader could read and check are
+// handed to OpenCV (a format we cannot parse is refused as "not an image (or a format we cannot
+// decode)" rather than decoded unchecked), and a TIFF's size is taken from libtiff, its decoder.
+// OpenCV's own limit (OPENCV_IO_MAX_IMAGE_PIXELS) is a second guard at the same figure: OpenCV
+// 4.6 reads it once when the library loads, so the programs set it before they start
+// (engine/ComputeEnvironment.h); its cv::Exception, like any other, becomes an ImageError.
 
 namespace qc {
 namespace fs = std::filesystem;
@@ -93,6 +94,21 @@ detail::HeaderDetails checkedHeader(const std::string& path, detail::ByteReader&
     if (!header) fail(path, "not an image (or a format we cannot decode)");
     checkPixelLimit(path, header->info.width, header->info.height, options.maxPixels);
     return *header;
+}
+
+// A TIFF may state its size twice (ImageWidth/ImageLength repeated): the limit is checked on what
+// libtiff, OpenCV's TIFF decoder, reads, and a file whose two readings differ is refused.
+void checkTiffAsDecoded(const std::string& path, const std::vector<uint8_t>& bytes,
+                        const detail::HeaderDetails& header, const ImageLoadOptions& options) {
+    const std::optional<detail::TiffSize> size = detail::tiffSizeByLibtiff(bytes);
+    if (!size) fail(path, "damaged TIFF (libtiff cannot read its first directory)");
+    if (size->width > INT32_MAX || size->height > INT32_MAX)
+        fail(path, "TIFF size " + std::to_string(size->width) + "x" + std::to_string(size->height) + " is not a usable size");
+    checkPixelLimit(path, static_cast<int>(size->width), static_cast<int>(size->height), options.maxPixels);
+    if (static_cast<int>(size->width) != header.info.width || static_cast<int>(size->height) != header.info.height)
+        fail(path, "damaged TIFF: its size is given twice (" + std::to_string(size->width) + "x" +
+                       std::to_string(size->height) + " and " + std::to_string(header.info.width) + "x" +
+                       std::to_string(header.info.height) + ")");
 }
 
 // Truncation that the decoder would not report (see jpegHasEndOfImage).
@@ -222,6 +238,7 @@ DecodedImage decodeWithOpenCv(const std::string& path, std::ifstream& in, uint64
     detail::ByteReader memory(bytes.data(), bytes.size());
     const detail::HeaderDetails header = checkedHeader(path, memory, options);
     checkComplete(path, header, memory);
+    if (header.info.format == "tiff") checkTiffAsDecoded(path, bytes, header, options);
 
     DecodedImage out;
     if (header.info.format == "jpeg" && options.fastJpeg) {

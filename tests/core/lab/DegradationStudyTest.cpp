@@ -44,7 +44,11 @@ TEST(DegradationStudy, OriginalFirstThenFamilyByFamilyLevelByLevel) {
         EXPECT_EQ(cell.result.pairProbabilities.size(), 3u);
         EXPECT_EQ(cell.image.size(), req.rgb.size());
         if (cell.family) {
-            EXPECT_EQ(cell.parameter, degradationParameter(*cell.family, cell.level));
+            // docs/degradations.md: Gaussian blur sigma 0.8, 1.5, 2.5 and white-noise sigma 4, 8, 14.
+            const double documented = *cell.family == DegradationFamily::GaussianBlur
+                                          ? std::vector<double>{0.8, 1.5, 2.5}[cell.level - 1]
+                                          : std::vector<double>{4, 8, 14}[cell.level - 1];
+            EXPECT_EQ(cell.parameter, documented) << cell.id();
         }
     });
     EXPECT_EQ(delivered, 7u);
@@ -113,7 +117,7 @@ TEST(DegradationStudy, CsvRows) {
     StudyCell cell;
     cell.family = DegradationFamily::Jpeg;
     cell.level = 2;
-    cell.parameter = degradationParameter(DegradationFamily::Jpeg, 2);
+    cell.parameter = 30;  // docs/degradations.md: JPEG quality at level 2
     cell.scored = true;
     cell.result.score = 0.25;
     cell.result.pairProbabilities = {0.5, 0.125};

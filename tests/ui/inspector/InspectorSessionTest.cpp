@@ -153,8 +153,7 @@ private Q_SLOTS:
     // Item 7: the model opened in the window is used at the next start, and File > Models…
     // lists it although it is not in the models folder.
     void aModelChosenInTheWindowIsRememberedAndListed() {
-        if (!QFile::exists(oracle(QStringLiteral("tiny_qualiclip.pth"))))
-            QSKIP("needs the oracle's tiny model");
+        QCI_UI_REQUIRE_ORACLE_FILE(oracle(QStringLiteral("tiny_qualiclip.pth")));
         QTemporaryDir dir;
         const QString model = dir.filePath(QStringLiteral("my_model.pth"));
         QVERIFY(QFile::copy(oracle(QStringLiteral("tiny_qualiclip.pth")), model));

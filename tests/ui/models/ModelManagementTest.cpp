@@ -26,12 +26,6 @@ namespace {
 
 QString oracleModel() { return QStringLiteral(QCI_ORACLE_DIR "/tiny_qualiclip.pth"); }
 
-bool requireOracle() {
-    if (QFile::exists(oracleModel())) return true;
-    if (qEnvironmentVariableIsSet("CI")) qFatal("conformance oracle missing under CI: %s", QCI_ORACLE_DIR);
-    return false;
-}
-
 }  // namespace
 
 class ModelManagementTest : public QObject {
@@ -61,7 +55,7 @@ private Q_SLOTS:
     }
 
     void controllerDownloadsFromALocalServer() {
-        if (!requireOracle()) QSKIP("conformance oracle not found (set -DQCI_ORACLE_DIR=...)");
+        QCI_UI_REQUIRE_ORACLE_FILE(oracleModel());
         QFile file(oracleModel());
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray model = file.readAll();
@@ -151,3 +145,4 @@ private Q_SLOTS:
 
 QTEST_MAIN(ModelManagementTest)
 #include "ModelManagementTest.moc"
+#include "UiTestSupport.h"

@@ -30,8 +30,7 @@ class PromptSetEditorTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void showsTokenCountsAndRefusesTooLongPrompts() {
-        if (!QFile::exists(oracle(QStringLiteral("bpe_simple_vocab_16e6.txt.gz"))))
-            QSKIP("conformance oracle not found (set -DQCI_ORACLE_DIR=...)");
+        QCI_UI_REQUIRE_ORACLE_FILE(oracle(QStringLiteral("bpe_simple_vocab_16e6.txt.gz")));
         PromptSetEditor editor(oracleTokenizer(), {});
         editor.setPromptSet({"t", {{"good", "Good photo.", "Noisy image.High-quality image."}}});
         // tokenizer.json: "Good photo." takes 5 tokens, the missing-comma string 10.
@@ -98,3 +97,4 @@ private Q_SLOTS:
 
 QTEST_MAIN(PromptSetEditorTest)
 #include "PromptSetEditorTest.moc"
+#include "UiTestSupport.h"

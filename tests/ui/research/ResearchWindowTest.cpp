@@ -56,7 +56,6 @@ ResearchRequest request(const QString& mos, const QString& policy = QStringLiter
     return r;
 }
 
-bool haveOracle() { return QFile::exists(oracle(QStringLiteral("tiny_qualiclip.pth"))); }
 
 }  // namespace
 
@@ -64,7 +63,7 @@ class ResearchWindowTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void init() {
-        if (!haveOracle()) QSKIP("needs the oracle files (QCI_ORACLE_DIR)");
+        QCI_UI_REQUIRE_ORACLE_FILE(oracle(QStringLiteral("tiny_qualiclip.pth")));
     }
 
     // Run B with a custom prompt set against run A with the model's own prompts, on one dataset
@@ -362,3 +361,4 @@ private Q_SLOTS:
 
 QTEST_MAIN(ResearchWindowTest)
 #include "ResearchWindowTest.moc"
+#include "UiTestSupport.h"

@@ -18,9 +18,6 @@ namespace {
 
 QString oracle(const QString& name) { return QStringLiteral(QCI_ORACLE_DIR "/") + name; }
 
-bool oracleAvailable() {
-    return QFile::exists(oracle(QStringLiteral("text_multihead_qualiclip.pth")));
-}
 
 }  // namespace
 
@@ -28,7 +25,7 @@ class PromptSetSessionTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void customSetRescoresWithItsPairsAndSwitchesBack() {
-        if (!oracleAvailable()) QSKIP("conformance oracle not found (set -DQCI_ORACLE_DIR=...)");
+        QCI_UI_REQUIRE_ORACLE_FILE(oracle(QStringLiteral("text_multihead_qualiclip.pth")));
         std::ifstream in(oracle(QStringLiteral("expected_text_multihead.json")).toStdString());
         const nlohmann::json expected = nlohmann::json::parse(in);
         qc::PromptSet set{"exposure", {}};
@@ -67,7 +64,7 @@ private Q_SLOTS:
     }
 
     void missingVocabularyKeepsTheModelsOwnPromptsAndSaysHowToGetIt() {
-        if (!oracleAvailable()) QSKIP("conformance oracle not found (set -DQCI_ORACLE_DIR=...)");
+        QCI_UI_REQUIRE_ORACLE_FILE(oracle(QStringLiteral("text_multihead_qualiclip.pth")));
         QTemporaryDir dir;
         ScoringSession session;
         session.setVocabularyPath(dir.filePath(QStringLiteral("absent.txt.gz")));

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The checked build (build-checked/, clang): the core and CLI tests again under AddressSanitizer +
+# UndefinedBehaviorSanitizer, any finding fatal, then every libFuzzer target of tests/fuzz for
+# its time budget (QCI_FUZZ_SECONDS, 45 s each). test.sh runs it after the plain build's tests;
+# extra arguments go to ctest (e.g. -L fuzz, or -R Checkpoint).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f build-checked/CMakeCache.txt ]; then
+  # -O1 keeps the tests fast enough and stack traces honest; line tables give file:line.
+  CC=clang CXX=clang++ cmake -S . -B build-checked -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -gline-tables-only" \
+    -DQCI_FUZZ=ON -DQCI_BUILD_GUI=OFF -DQCI_BUILD_BENCH=OFF
+fi
+cmake --build build-checked
+export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:check_initialization_order=1:detect_stack_use_after_return=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+ctest --test-dir build-checked --output-on-failure --timeout 900 -j"$(nproc)" -L 'core|cli|fuzz' "$@"
