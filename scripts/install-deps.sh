@@ -22,6 +22,7 @@ QCI_PACKAGES=(
   qt6-svg-dev                         # the application icon (SVG) rendered for the window and About
   python3-docutils                    # rst2man: the manual pages from docs/man/*.rst
   lintian appstream desktop-file-utils  # package checks (ctest -L package): lintian, AppStream, desktop entry
+  clang libclang-rt-14-dev libfuzzer-14-dev  # the checked build (scripts/check-sanitized.sh): ASan + UBSan, libFuzzer targets
   slurm-wlm munge                     # tests/cluster/slurm_test.sh starts a real one-node Slurm cluster (issue #16)
 )
 

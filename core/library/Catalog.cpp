@@ -1,4 +1,5 @@
 #include "library/Catalog.h"
+#include "library/CrashPoints.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -159,9 +160,13 @@ public:
     }
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
-    void commit() {
+    // `kind` names the write for the kill tests' crash points ("score" gives "score-commit" and
+    // "score-committed", library/CrashPoints.h); nullptr for writes they do not stop at.
+    void commit(const char* kind = nullptr) {
+        if (kind) crashPoint((std::string(kind) + "-commit").c_str());
         db_.exec("COMMIT");
         done_ = true;
+        if (kind) crashPoint((std::string(kind) + "-committed").c_str());
     }
 
 private:
@@ -409,7 +414,7 @@ void Catalog::storeScores(const std::vector<std::pair<int64_t, const ImageResult
     Transaction t(*db_);
     Statement insert(*db_, kInsertScore);
     for (const auto& [id, result] : results) insertScore(insert, id, *result);
-    t.commit();
+    t.commit("score");
 }
 
 CatalogDecision Catalog::decision(int64_t imageId) {
@@ -434,7 +439,7 @@ void Catalog::setDecision(int64_t imageId, const CatalogDecision& d) {
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     s.bind(1, imageId).bind(2, static_cast<int>(d.flag)).bind(3, d.stars).bind(4, d.colorLabel).bind(5, d.note);
     s.bind(6, nowSeconds()).run();
-    t.commit();
+    t.commit("decision");
 }
 
 std::vector<CatalogEntry> Catalog::listFolder(const std::string& folder, const std::string& modelSha256,

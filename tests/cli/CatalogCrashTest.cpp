@@ -1,15 +1,14 @@
-// The catalog under kill -9: real `qualiclip score` and `qualiclip cull` processes are killed
-// with SIGKILL at seeded random moments; afterwards the catalog must pass PRAGMA integrity_check,
-// hold every row the process had printed (a printed row is a committed row), and the next run
-// must finish the rest, reporting the earlier images as cached.
+// The catalog under kill -9: real `qualiclip score` and `qualiclip cull` processes kill
+// themselves with SIGKILL at deterministic points (library/CrashPoints.h): with a write
+// transaction open, or just after its COMMIT and before the row is printed. Afterwards the catalog
+// must pass PRAGMA integrity_check, hold every row the process had printed (a printed row is a
+// committed row), and the next run must finish the rest, reporting the earlier images as cached.
 #include <gtest/gtest.h>
 
 #include <QProcess>
-
-#include <signal.h>
+#include <QProcessEnvironment>
 
 #include <filesystem>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -25,27 +24,27 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr int kImages = 120;
-constexpr int kKills = 4;
 
-// Starts qualiclip, waits until it has printed `rowsBeforeKill` rows (or ends), kills it with
-// SIGKILL after a further random few milliseconds, and returns every complete row it printed.
-std::vector<Json> runAndKill(const QStringList& args, int rowsBeforeKill, int extraMs, bool& finished) {
+struct Kill {
+    const char* point;  // a crash point of library/CrashPoints.h
+    int hit;            // killed the hit-th time the process reaches it
+};
+// Mid-commit and just-committed, early and late, in turn.
+constexpr Kill kScoreKills[] = {{"score-commit", 3}, {"score-committed", 9}, {"score-commit", 17}, {"score-committed", 26}};
+constexpr Kill kDecisionKills[] = {{"decision-commit", 5}, {"decision-committed", 11}, {"decision-commit", 40}, {"decision-committed", 57}};
+
+// Runs qualiclip (killing itself at `kill` unless kill.point is null) and returns every complete
+// row it printed; `killed` says whether it died by a signal.
+std::vector<Json> run(const QStringList& args, const Kill& kill, bool& killed) {
     QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (kill.point) env.insert("QUALICLIP_CRASH_AT", QString("%1:%2").arg(kill.point).arg(kill.hit));
+    process.setProcessEnvironment(env);
     process.start(QString(QCI_BIN_DIR) + "/qualiclip", args);
     EXPECT_TRUE(process.waitForStarted());
-    std::string out;
-    auto complete = [&] { return static_cast<int>(std::count(out.begin(), out.end(), '\n')); };
-    while (complete() < rowsBeforeKill && process.state() == QProcess::Running) {
-        process.waitForReadyRead(100);
-        out += process.readAllStandardOutput().toStdString();
-    }
-    finished = process.state() != QProcess::Running;
-    if (!finished) {
-        process.waitForFinished(extraMs);  // a random moment: maybe mid-image, maybe mid-commit
-        if (process.state() == QProcess::Running) ::kill(static_cast<pid_t>(process.processId()), SIGKILL);
-    }
-    process.waitForFinished(60000);
-    out += process.readAllStandardOutput().toStdString();
+    EXPECT_TRUE(process.waitForFinished(300000));
+    killed = process.exitStatus() == QProcess::CrashExit;
+    const std::string out = process.readAllStandardOutput().toStdString();
     std::vector<Json> rows;
     std::istringstream in(out);
     for (std::string line; std::getline(in, line);)
@@ -70,37 +69,36 @@ protected:
     }
 };
 
-TEST_F(CatalogCrash, ScoringKilledAtRandomLosesNothingPrintedAndResumes) {
+TEST_F(CatalogCrash, ScoringKilledAtCrashPointsLosesNothingPrintedAndResumes) {
     QCI_REQUIRE_ORACLE();
     const QStringList args = {"score", "--threads", "1", "--model",
                               QString::fromStdString((test::oracleDir() / "tiny_qualiclip.pth").string()),
                               "--catalog", QString::fromStdString(catalog), QString::fromStdString(images)};
-    std::mt19937 random(20240601);
     std::set<std::string> acknowledged;
     std::string sha;
-    for (int kill = 0; kill < kKills; ++kill) {
-        const int target = static_cast<int>(acknowledged.size()) +
-                           std::uniform_int_distribution<int>(1, kImages / (2 * kKills))(random);
-        bool finished = false;
-        const auto rows = runAndKill(args, target, std::uniform_int_distribution<int>(0, 40)(random), finished);
-        ASSERT_FALSE(finished) << "the run ended before it could be killed; use more images";
+    for (const Kill& kill : kScoreKills) {
+        bool killed = false;
+        const auto rows = run(args, kill, killed);
+        ASSERT_TRUE(killed) << "qualiclip was not killed at " << kill.point << ":" << kill.hit;
         for (const Json& row : rows) {
             acknowledged.insert(row["path"].get<std::string>());
             sha = row["model_sha256"].get<std::string>();
         }
 
         Catalog c(catalog);
-        ASSERT_EQ(c.integrityCheck(), "ok") << "after kill " << kill;
+        ASSERT_EQ(c.integrityCheck(), "ok") << "after a kill at " << kill.point << ":" << kill.hit;
         std::set<std::string> stored;
         for (const CatalogEntry& e : c.listFolder(images, sha, "native"))
             if (e.score) stored.insert(e.path);
         for (const std::string& path : acknowledged)
             ASSERT_TRUE(stored.count(Catalog::normalPath(path))) << path << " was printed but its score is not stored";
+        // Killed just after a COMMIT: that score is stored though it was never printed.
+        if (std::string(kill.point) == "score-committed") EXPECT_GT(stored.size(), acknowledged.size());
     }
     // The last run completes; what was printed before any kill comes from the catalog.
-    bool finished = false;
-    const auto rows = runAndKill(args, kImages + 1, 0, finished);
-    ASSERT_TRUE(finished);
+    bool killed = true;
+    const auto rows = run(args, Kill{nullptr, 0}, killed);
+    ASSERT_FALSE(killed);
     ASSERT_EQ(static_cast<int>(rows.size()), kImages);
     size_t cached = 0;
     for (const Json& row : rows) {
@@ -119,17 +117,16 @@ TEST_F(CatalogCrash, ScoringKilledAtRandomLosesNothingPrintedAndResumes) {
 }
 
 TEST_F(CatalogCrash, DecisionsAcknowledgedBeforeAKillArePresent) {
-    std::mt19937 random(77);
-    for (int round = 1; round <= kKills; ++round) {
+    int round = 0;
+    for (const Kill& kill : kDecisionKills) {
+        ++round;
         // Each round rates every image `round` stars; a kill leaves a prefix at the new rating.
         const QStringList args = {"cull", "--catalog", QString::fromStdString(catalog), "--stars",
                                   QString::number(round), round % 2 ? "--pick" : "--reject",
                                   QString::fromStdString(images)};
-        const int target = std::uniform_int_distribution<int>(5, kImages / 2)(random);
-        bool finished = false;
-        const auto acked = runAndKill(args, target, std::uniform_int_distribution<int>(0, 20)(random), finished);
-        ASSERT_FALSE(finished) << "the run ended before it could be killed; use more images";
-        ASSERT_GE(static_cast<int>(acked.size()), target);
+        bool killed = false;
+        const auto acked = run(args, kill, killed);
+        ASSERT_TRUE(killed) << "qualiclip cull was not killed at " << kill.point << ":" << kill.hit;
 
         Catalog c(catalog);
         ASSERT_EQ(c.integrityCheck(), "ok") << "after round " << round;

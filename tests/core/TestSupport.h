@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <string>
 #include <unistd.h>
 
@@ -14,6 +17,32 @@
 #include "Errors.h"
 
 namespace qc::test {
+
+// Peak resident memory growth, in bytes, while `run` runs: the kernel's high-water mark is reset
+// first (clear_refs 5), so earlier tests in this process do not count.
+inline uint64_t peakResidentGrowthWhile(const std::function<void()>& run) {
+    auto statusKb = [](const char* field) -> uint64_t {
+        std::ifstream in("/proc/self/status");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.rfind(field, 0) == 0) return std::stoull(line.substr(std::strlen(field)));
+        return 0;
+    };
+    std::ofstream("/proc/self/clear_refs") << "5";
+    const uint64_t before = statusKb("VmRSS:");
+    run();
+    const uint64_t peak = statusKb("VmHWM:");
+    EXPECT_GT(peak, 0u) << "/proc/self/status has no VmHWM";
+    return peak > before ? (peak - before) * 1024 : 0;
+}
+
+// A memory bound: checked in the plain build; under AddressSanitizer (the checked build) resident
+// memory includes its shadow and quarantine, so the figure says nothing about the code.
+#ifdef QCI_SANITIZED
+#define QCI_EXPECT_MEMORY_BELOW(bytes, bound) SUCCEED() << (bytes) << (bound)
+#else
+#define QCI_EXPECT_MEMORY_BELOW(bytes, bound) EXPECT_LT(bytes, bound) << "bytes of peak memory growth"
+#endif
 
 // The message of the ImageError that f() throws, or "<no error>".
 template <class F>

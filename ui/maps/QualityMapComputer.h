@@ -38,6 +38,9 @@ public:
     void requestImage(const QString& label, const QImage& image, std::shared_ptr<const qc::QualiClipModel> model,
                       const qc::MapRequest& request);
     void cancel();
+    // Blocks until no computation runs (at most msecs; -1 = no limit). What they reported is
+    // then queued for this object's thread: nothing more can arrive after those events.
+    bool waitForDone(int msecs = -1) { return pool_.waitForDone(msecs); }
 
 Q_SIGNALS:
     void ready(std::shared_ptr<const qc::ui::MapResult> result);

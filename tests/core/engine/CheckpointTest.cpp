@@ -651,24 +651,6 @@ TEST(Checkpoint, CorruptedPicklesFailCleanly) {
 
 // --- hostile and damaged archives (issue #19) ------------------------------------------------
 
-// Peak resident memory growth, in bytes, while `load` runs: the kernel's high-water mark is reset
-// first (clear_refs 5), so earlier tests in this process do not count.
-uint64_t peakGrowthWhile(const std::function<void()>& load) {
-    auto statusKb = [](const char* field) -> uint64_t {
-        std::ifstream in("/proc/self/status");
-        std::string line;
-        while (std::getline(in, line))
-            if (line.rfind(field, 0) == 0) return std::stoull(line.substr(std::strlen(field)));
-        return 0;
-    };
-    std::ofstream("/proc/self/clear_refs") << "5";
-    const uint64_t before = statusKb("VmRSS:");
-    load();
-    const uint64_t peak = statusKb("VmHWM:");
-    EXPECT_GT(peak, 0u) << "/proc/self/status has no VmHWM";
-    return peak > before ? (peak - before) * 1024 : 0;
-}
-
 std::string twoTensorCheckpoint() {
     Pickle p;
     p.op('}').memo(0).op('(');
@@ -766,9 +748,9 @@ TEST(Checkpoint, VersionRecordClaimingGigabytesIsRefusedWithoutAllocating) {
     const std::string path = dir.file("version.pth");
     writeFile(path, bytes);
     std::string msg;
-    const uint64_t growth = peakGrowthWhile([&] { msg = errorOf(path); });
+    const uint64_t growth = test::peakResidentGrowthWhile([&] { msg = errorOf(path); });
     EXPECT_CONTAINS(msg, "crafted/version");
-    EXPECT_LT(growth, uint64_t{64} << 20);
+    QCI_EXPECT_MEMORY_BELOW(growth, uint64_t{64} << 20);
 }
 
 TEST(Checkpoint, UnsupportedVersionIsNamed) {
@@ -795,10 +777,10 @@ TEST(Checkpoint, ManyKeysOfOneTensorShareOneBuffer) {
     const std::string path = dir.file("shared.pth");
     writeFile(path, checkpointZip(p.bytes(), {{"0", std::string(kElements * 4, '\0')}}));
     Checkpoint ck;
-    const uint64_t growth = peakGrowthWhile([&] { ck = readCheckpoint(path); });
+    const uint64_t growth = test::peakResidentGrowthWhile([&] { ck = readCheckpoint(path); });
     ASSERT_EQ(ck.tensors.size(), static_cast<size_t>(kKeys));
     EXPECT_TRUE(ck.tensors.at("k0").values.sharesBufferWith(ck.tensors.at("k3999").values));
-    EXPECT_LT(growth, kElements * 4 * 3 + (uint64_t{64} << 20));
+    QCI_EXPECT_MEMORY_BELOW(growth, kElements * 4 * 3 + (uint64_t{64} << 20));
     // Writing one copy leaves the others as they were.
     ck.tensors.at("k1").values[0] = 7.0f;
     EXPECT_EQ(ck.tensors.at("k0").values[0], 0.0f);
@@ -818,9 +800,9 @@ TEST(Checkpoint, DistinctViewsBeyondTheStoredBytesAreRefused) {
     const std::string path = dir.file("views.pth");
     writeFile(path, checkpointZip(p.bytes(), {{"0", std::string(kElements * 4, '\0')}}));
     std::string msg;
-    const uint64_t growth = peakGrowthWhile([&] { msg = errorOf(path); });
+    const uint64_t growth = test::peakResidentGrowthWhile([&] { msg = errorOf(path); });
     EXPECT_CONTAINS(msg, "same stored bytes");
-    EXPECT_LT(growth, kCheckpointReadOverheadBytes + kElements * 4 * 2);
+    QCI_EXPECT_MEMORY_BELOW(growth, kCheckpointReadOverheadBytes + kElements * 4 * 2);
 }
 
 TEST(Checkpoint, MemoBombIsRefusedWithinTheMemoryBound) {
@@ -838,9 +820,9 @@ TEST(Checkpoint, MemoBombIsRefusedWithinTheMemoryBound) {
     const std::string path = dir.file("memo.pth");
     writeFile(path, checkpointZip(p.bytes(), {}));
     std::string msg;
-    const uint64_t growth = peakGrowthWhile([&] { msg = errorOf(path); });
+    const uint64_t growth = test::peakResidentGrowthWhile([&] { msg = errorOf(path); });
     EXPECT_CONTAINS(msg, "memo entries");
-    EXPECT_LT(growth, kCheckpointReadOverheadBytes);
+    QCI_EXPECT_MEMORY_BELOW(growth, kCheckpointReadOverheadBytes);
 }
 
 TEST(Checkpoint, InvalidUtf8KeyIsRefused) {
@@ -866,11 +848,11 @@ TEST(Checkpoint, OracleLoadsWithinItsTensorBytesPlusTheOverhead) {
     QCI_REQUIRE_ORACLE();
     const std::string path = (test::oracleDir() / "tiny_qualiclip.pth").string();
     Checkpoint ck;
-    const uint64_t growth = peakGrowthWhile([&] { ck = readCheckpoint(path); });
+    const uint64_t growth = test::peakResidentGrowthWhile([&] { ck = readCheckpoint(path); });
     uint64_t tensorBytes = 0;
     for (const auto& [key, t] : ck.tensors) tensorBytes += t.values.size() * sizeof(float);
     EXPECT_GT(tensorBytes, 100000u);
-    EXPECT_LT(growth, tensorBytes + kCheckpointReadOverheadBytes);
+    QCI_EXPECT_MEMORY_BELOW(growth, tensorBytes + kCheckpointReadOverheadBytes);
 }
 
 // --- sha256 ------------------------------------------------------------------------------

@@ -3,10 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <map>
+#include <sstream>
 
 #include "Errors.h"
+#include "engine/Checkpoint.h"
 #include "engine/RandomCheckpoint.h"
+#include "TestSupport.h"
 
 namespace qc {
 namespace {
@@ -25,6 +30,52 @@ std::string messageOf(const Checkpoint& checkpoint) {
         return e.what();
     }
     return {};
+}
+
+// The reference implementation's own list of the conformance checkpoint's keys
+// (oracle/checkpoint_keys.txt: name, dtype, [shape]), written by PyTorch, not by this project.
+std::map<std::string, TensorShape> referenceKeyList() {
+    std::ifstream in(test::oracleDir() / "checkpoint_keys.txt");
+    std::map<std::string, TensorShape> keys;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string name, dtype, shapeText;
+        std::getline(fields, name, '\t');
+        std::getline(fields, dtype, '\t');
+        std::getline(fields, shapeText);
+        TensorShape shape;
+        std::istringstream dims(shapeText.substr(1, shapeText.size() - 2));
+        for (std::string dim; std::getline(dims, dim, ',');) shape.push_back(std::stoll(dim));
+        keys[name] = shape;
+    }
+    return keys;
+}
+
+// The table of keys and shapes is checked against the reference's list of a real checkpoint, not
+// against a checkpoint made from the table itself: every key the table asks for is in the
+// reference's file with that shape, and the reference's file holds nothing the table forgets but
+// the text encoder (read by engine/TextEncoder) and BatchNorm's step counters.
+TEST(ModelSpec, TableMatchesTheReferenceCheckpointsKeyList) {
+    QCI_REQUIRE_ORACLE();
+    const std::map<std::string, TensorShape> reference = referenceKeyList();
+    ASSERT_GT(reference.size(), 150u);
+    const ModelSpec spec = inferModelSpec(readCheckpoint((test::oracleDir() / "tiny_qualiclip.pth").string()));
+    std::map<std::string, TensorShape> table;
+    for (const auto& [key, shape] : expectedTensors(spec)) table[key] = shape;
+    for (const auto& [key, shape] : table) {
+        const auto found = reference.find(key);
+        ASSERT_NE(found, reference.end()) << key << " is not in the reference checkpoint";
+        EXPECT_EQ(found->second, shape) << key;
+    }
+    for (const auto& [key, shape] : reference) {
+        if (table.count(key)) continue;
+        const bool textEncoder = key.rfind("clip_model.transformer.", 0) == 0 || key.rfind("clip_model.ln_final.", 0) == 0 ||
+                                 key == "clip_model.token_embedding.weight" || key == "clip_model.positional_embedding" ||
+                                 key == "clip_model.text_projection";
+        const bool stepCounter = key.size() > 20 && key.substr(key.size() - 20) == ".num_batches_tracked";
+        EXPECT_TRUE(textEncoder || stepCounter) << key << " " << shapeToString(shape) << " is missing from the table";
+    }
 }
 
 TEST(ModelSpec, InfersEverySizeFromTheTensors) {

@@ -23,6 +23,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "Errors.h"
+#include "PhotoFixtures.h"
 #include "TestSupport.h"
 
 namespace qc {
@@ -487,6 +488,39 @@ TEST(ImageHeader, WebpWithAlphaUsesTheExtendedHeader) {
 }
 
 // OpenCV writes little-endian TIFF; a big-endian one is made by hand: 3 x 2 grey, 8 bit.
+// The stated bound: decoding an image costs at most its pixels x 4 bytes + 256 MB, whichever
+// decoder reads it. At 12 MP (304 MB) for OpenCV's JPEG, PNG and TIFF and LibRaw's demosaic.
+TEST(ImageLoader, DecodingStaysWithinPixelsTimesFourPlus256MB) {
+    const int width = 4000, height = 3000;
+    const uint64_t bound = uint64_t{width} * height * 4 + (uint64_t{256} << 20);
+    const cv::Mat rgb = fixtures::brightDarkScene(width, height);
+    cv::Mat bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    TempDir dir;
+    std::vector<std::pair<std::string, ImageLoadOptions>> files;
+    for (const char* ext : {".jpg", ".png", ".tif"}) {
+        ASSERT_TRUE(cv::imwrite(dir.file(std::string("scene") + ext), bgr));
+        files.emplace_back(dir.file(std::string("scene") + ext), ImageLoadOptions{});
+    }
+    fixtures::DngSpec dng;
+    dng.rgb = rgb;
+    dng.previewLongSide = 1024;
+    fixtures::writeDng(dir.file("scene.dng"), dng);
+    for (RawMode mode : {RawMode::Full, RawMode::Half}) {
+        ImageLoadOptions options;
+        options.raw = mode;
+        files.emplace_back(dir.file("scene.dng"), options);
+    }
+    for (const auto& file : files) {
+        const std::string& path = file.first;  // named, not bound: lambdas cannot capture bindings
+        const ImageLoadOptions& options = file.second;
+        DecodedImage decoded;
+        const uint64_t growth = test::peakResidentGrowthWhile([&] { decoded = loadImageRgb8(path, options); });
+        EXPECT_GE(decoded.rgb.cols, width / 2) << path;
+        QCI_EXPECT_MEMORY_BELOW(growth, bound) << path << " (" << rawModeName(options.raw) << ")";
+    }
+}
+
 // A grey big-endian TIFF whose IFD holds `tags` ({tag, type, value}) and then 6 pixel bytes.
 Bytes greyTiff(const std::vector<std::array<uint32_t, 3>>& tags) {
     Bytes tiff = {'M', 'M', 0, 42};

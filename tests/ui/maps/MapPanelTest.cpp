@@ -35,7 +35,9 @@ private Q_SLOTS:
         computer.request(paths[0], test::smallModel(), qc::ResizePolicy::native(), patches);
         computer.request(paths[1], test::smallModel(), qc::ResizePolicy::native(), {qc::MapKind::Dense, 2, {}});
         QVERIFY(ready.wait(20000));
-        QTest::qWait(300);
+        // Once both computations have ended, everything they reported is in the event queue.
+        QVERIFY(computer.waitForDone(20000));
+        QCoreApplication::sendPostedEvents();
         QCOMPARE(ready.count(), 1);
         auto result = ready.at(0).at(0).value<std::shared_ptr<const MapResult>>();
         QCOMPARE(result->path, paths[1]);
