@@ -41,6 +41,8 @@ const std::atomic<bool>& watchInterrupts() {
     return g_interrupted;
 }
 
+void stopRun() { g_interrupted = true; }
+
 }  // namespace qc::cli
 
 namespace qc::cli {

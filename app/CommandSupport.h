@@ -34,5 +34,8 @@ std::string parseDeviceOptions(const QCommandLineParser& parser, ModelOptions& o
 // From now on SIGINT and SIGTERM set the flag instead of killing the program, so a run stops
 // between images and never leaves a half-written row.
 const std::atomic<bool>& watchInterrupts();
+// Sets the flag watchInterrupts() returns, as an interrupt would: the program itself stops a
+// run that cannot go on (e.g. its output cannot be written).
+void stopRun();
 
 }  // namespace qc::cli

@@ -113,6 +113,13 @@ int runCullCommand(const QStringList& arguments) {
                 writeSidecar(path, *xmp, fields);
             }
             std::cout << toJson(path, d) << std::endl;
+        } catch (const CatalogStorageError& e) {
+            // Locked, read-only or full: every later decision would fail the same way. The rows
+            // printed so far are the decisions stored.
+            const size_t stored = static_cast<size_t>(&path - collected.images.data());
+            std::cerr << "qualiclip cull: " << e.what() << "; "
+                      << (collected.images.size() - stored) << " decisions not stored\n";
+            return kExitFailed;
         } catch (const std::exception& e) {
             ++failed;
             std::cerr << "qualiclip cull: " << e.what() << "\n";

@@ -5,8 +5,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -378,6 +380,9 @@ int runScoreCommand(const QStringList& arguments) {
     const size_t total = collected.images.size();
     ProgressLine progress(total);
     size_t failed = 0;
+    // A row that cannot be written (disk full, a file size limit) stops the run: every later
+    // row would be lost too. The rows before it stay in FILE.part for --resume.
+    std::string writeProblem;
     const size_t done = scorer(
         collected.images,
         [&](size_t index, const ImageResult& r) {
@@ -386,21 +391,35 @@ int runScoreCommand(const QStringList& arguments) {
                 std::cerr << (isatty(STDERR_FILENO) ? "\n" : "") << "qualiclip score: " << r.error << "\n";
             }
             if (r.ok() && r.map) writeMap(r, mapNames, failed);
+            errno = 0;
             writer.write(r);
+            if (!out && writeProblem.empty()) {
+                writeProblem = errno != 0 ? std::strerror(errno) : "write error";
+                stopRun();
+            }
             progress.update(index + 1);
         },
         &interruptFlag);
-    const bool interrupted = interruptFlag.load();
+    const bool interrupted = interruptFlag.load() && writeProblem.empty();
     if (counts.storeFailures > 0)
-        std::cerr << "qualiclip score: " << counts.storeFailures << " scores could not be stored in the catalog\n";
+        std::cerr << "qualiclip score: " << counts.storeFailures << " scores could not be stored in the catalog ("
+                  << counts.firstStoreError << ")\n";
     progress.finish();
 
     if (!args.outputPath.empty()) {
+        errno = 0;
         file.close();
-        if (!file) {
-            std::cerr << "qualiclip score: writing '" << partPath << "' failed (disk full?)\n";
-            return kExitUsage;
-        }
+        if (!file && writeProblem.empty()) writeProblem = errno != 0 ? std::strerror(errno) : "write error";
+    }
+    if (!writeProblem.empty()) {
+        std::cerr << "qualiclip score: cannot write the rows to "
+                  << (args.outputPath.empty() ? std::string("standard output") : "'" + partPath + "'") << ": "
+                  << writeProblem << "; stopped after " << done << " of " << total << " images"
+                  << (args.outputPath.empty() ? std::string()
+                                              : ", '" + args.outputPath + "' was not written (the same command "
+                                                "with --resume continues once there is room)")
+                  << "\n";
+        return kExitUsage;
     }
     if (interrupted) {
         std::cerr << "qualiclip score: interrupted after " << done << " of " << collected.images.size()
@@ -417,7 +436,7 @@ int runScoreCommand(const QStringList& arguments) {
             return kExitUsage;
         }
     }
-    const bool anyFailed = failed > 0 || !collected.problems.empty();
+    const bool anyFailed = failed > 0 || !collected.problems.empty() || counts.storeFailures > 0;
     return anyFailed ? kExitFailed : kExitOk;
 }
 

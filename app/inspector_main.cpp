@@ -260,11 +260,8 @@ int main(int argc, char** argv) {
 
     qc::ui::InspectorWindow window;
     // The catalog the command line shares (qualiclip score --catalog): scores and decisions survive.
-    try {
-        window.session()->setCatalog(std::make_shared<qc::Catalog>(qc::Catalog::defaultPath()));
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "qualiclip-inspector: %s; scores and decisions will not be kept\n", e.what());
-    }
+    // A catalog that cannot be written is opened read-only; the Problems dock says why.
+    window.session()->openCatalog(qc::Catalog::defaultPath());
     window.show();
     if (args.view == QLatin1String("grid")) window.showGrid(true);
     if (args.view == QLatin1String("viewer")) QTimer::singleShot(0, &window, [&window] { window.enlargeViewer(); });

@@ -5,7 +5,12 @@
 // model, the GUI event loop's stalls (lateness of a 1 ms timer), images per second, total time
 // and peak resident memory. It prints a Markdown table for docs/benchmarks.md.
 //
-//   qualiclip-gui-bench [--count N] [--model PATH] [--seed S] [--stalls]
+//   qualiclip-gui-bench [--count N] [--model PATH] [--seed S] [--stalls] [--soak]
+//
+// --soak (issue #19) also walks the table while it scores, one row further every 20 ms (the viewer
+// loads each image, the table scrolls and draws thumbnails), and reports the resident memory
+// (now, not peak) once 1,000 images are scored and after all are: the thumbnail and image caches
+// must keep it bounded, so on 10,000 images the second is within 300 MB of the first.
 //
 // --stalls lists every stall over 20 ms with its time and how many images were scored by then,
 // and the ten slowest events the GUI thread handled (receiver class, event type).
@@ -13,12 +18,14 @@
 // Default model: the tiny random-weight conformance checkpoint (QCI_ORACLE_DIR). Runs offscreen
 // unless QT_QPA_PLATFORM says otherwise (e.g. xcb under xvfb-run).
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QPointer>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QThread>
@@ -51,7 +58,16 @@ struct BenchArguments {
     unsigned seed = 1;
     std::string model;
     bool listStalls = false;
+    bool soak = false;
 };
+
+// Resident memory now (VmRSS), not the peak: what a long session keeps.
+double residentMiB() {
+    QFile file(QStringLiteral("/proc/self/statm"));
+    if (!file.open(QIODevice::ReadOnly)) return 0;
+    const QList<QByteArray> fields = file.readAll().split(' ');
+    return fields.size() > 1 ? fields[1].toDouble() * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
+}
 
 // Varied 320x240 scenes: a gradient, a few shapes, some blur and noise; every third a PNG.
 QStringList writeImages(const QString& folder, int count, unsigned seed) {
@@ -173,13 +189,16 @@ public:
         QElapsedTimer timer;
         timer.start();
         const int type = event->type();
+        // The event may delete its receiver (DeferredDelete): name it from what is known before.
+        const char* className = receiver->metaObject()->className();
+        const QPointer<QObject> alive(receiver);
         const bool result = QApplication::notify(receiver, event);
         const double ms = timer.nsecsElapsed() / 1e6;
         --depth_;
         if (ms > 10)
             slow_.push_back({ms, QStringLiteral("%1 (%2) event %3")
-                                     .arg(QString::fromLatin1(receiver->metaObject()->className()),
-                                          receiver->objectName())
+                                     .arg(QString::fromLatin1(className),
+                                          alive ? alive->objectName() : QStringLiteral("deleted"))
                                      .arg(type)});
         return result;
     }
@@ -214,12 +233,14 @@ BenchArguments parse(int argc, char** argv) {
             args.count = std::atoi(argv[++i]);
         } else if (!std::strcmp(argv[i], "--model") && hasValue) {
             args.model = argv[++i];
+        } else if (!std::strcmp(argv[i], "--soak")) {
+            args.soak = true;
         } else if (!std::strcmp(argv[i], "--stalls")) {
             args.listStalls = true;
         } else if (!std::strcmp(argv[i], "--seed") && hasValue) {
             args.seed = unsigned(std::atoi(argv[++i]));
         } else {
-            std::fprintf(stderr, "usage: qualiclip-gui-bench [--count N] [--model PATH] [--seed S] [--stalls]\n");
+            std::fprintf(stderr, "usage: qualiclip-gui-bench [--count N] [--model PATH] [--seed S] [--stalls] [--soak]\n");
             std::exit(2);
         }
     }
@@ -293,11 +314,28 @@ int main(int argc, char** argv) {
         }
     });
 
+    // --soak: memory once 1,000 are scored and at the end, while the current row walks the table.
+    constexpr int kSoakFirst = 1000;
+    double residentAtFirst = -1;
+    QObject::connect(session, &qc::ui::ScoringSession::progressChanged, &loop, [&] {
+        if (args.soak && residentAtFirst < 0 && session->progress().done() >= std::min(kSoakFirst, args.count))
+            residentAtFirst = residentMiB();
+    });
+    QTimer walker;
+    int walkedRows = 0;
+    QObject::connect(&walker, &QTimer::timeout, &loop, [&] {
+        const int rows = window.proxy()->rowCount();
+        if (rows == 0) return;
+        window.table()->setCurrentIndex(window.proxy()->index(walkedRows++ % rows, 0));
+    });
+    if (args.soak) walker.start(20);
+
     const double cpuBefore = threadCpuSeconds();
     stalls.start();
     clock.start();
     window.open({images.path()});
     loop.exec();
+    walker.stop();
     stalls.stop();
     const double guiCpu = threadCpuSeconds() - cpuBefore;
 
@@ -318,6 +356,21 @@ int main(int argc, char** argv) {
     std::printf("| images scored | %d of %d |\n", scored, args.count);
     std::printf("| GUI thread busy (its CPU time / wall time) | %.0f %% |\n", 100 * guiCpu / scoredAt);
     std::printf("| peak resident memory | %.0f MiB |\n", qc::peakResidentMiB());
+    bool soakPassed = true;
+    if (args.soak) {
+        // Settle: let the last thumbnails and viewer images arrive before the final reading.
+        QEventLoop drain;
+        QTimer::singleShot(2000, &drain, &QEventLoop::quit);
+        drain.exec();
+        const double residentAtEnd = residentMiB();
+        const double growthMB = (residentAtEnd - residentAtFirst) * 1.048576;  // MiB to MB (10^6 bytes)
+        soakPassed = growthMB <= 300;
+        std::printf("| resident memory after %d scored | %.0f MiB |\n", std::min(kSoakFirst, args.count),
+                    residentAtFirst);
+        std::printf("| resident memory after all %d scored (%d rows walked) | %.0f MiB (%+.0f MB: %s) |\n",
+                    args.count, walkedRows, residentAtEnd, growthMB,
+                    soakPassed ? "within 300 MB" : "MORE than 300 MB");
+    }
     std::printf("\nMachine: %d logical CPUs (nproc), %s; Qt platform %s; model %s.\nCommand: `%s`\n",
                 QThread::idealThreadCount(), cpuModel().c_str(), qPrintable(QGuiApplication::platformName()),
                 args.model.c_str(), commandLine.c_str());
@@ -327,5 +380,5 @@ int main(int argc, char** argv) {
     if (args.listStalls)
         for (const TimingApplication::SlowEvent& e : app.slowEvents())
             std::printf("slow event %.1f ms: %s\n", e.ms, qPrintable(e.what));
-    return scored == args.count ? 0 : 1;
+    return scored == args.count && soakPassed ? 0 : 1;
 }

@@ -3,10 +3,13 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <QCryptographicHash>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -72,21 +75,66 @@ std::vector<T> fromBlob(const void* data, int bytes) {
     return values;
 }
 
+// Why SQLite cannot open or write a catalog at path although the file may be fine: a folder in
+// which it cannot create the WAL's -wal and -shm files. Empty when the folder can be written.
+std::string folderProblem(const std::string& path) {
+    std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (folder.empty()) folder = ".";
+    if (::access(folder.c_str(), W_OK) == 0) return {};
+    return "the folder '" + folder.string() + "' is read-only (" + std::strerror(errno) +
+           "), and SQLite needs to create the catalog's -wal and -shm files in it";
+}
+
+// A file name as the path of an SQLite URI: '%', '?' and '#' percent-encoded.
+std::string uriPath(const std::string& path) {
+    std::string out;
+    for (char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+            out += hex;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+// SQLite's message with what it means for the user: the system's reason behind an I/O error
+// (e.g. "File too large" when a size limit is hit) and who holds a lock.
+// callErrno: errno right after the failed call, for when SQLite kept none.
+std::string explainSqliteError(sqlite3* handle, const std::string& message, int callErrno) {
+    const int code = sqlite3_errcode(handle) & 0xff;
+    std::string text = message;
+    const int systemErrno =
+        sqlite3_system_errno(handle) != 0 ? sqlite3_system_errno(handle) : callErrno;
+    if ((code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN) &&
+        systemErrno != 0)
+        text += " (" + std::string(std::strerror(systemErrno)) + ")";
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        text += " (another program holds a lock on it; waited 5 s)";
+    return text;
+}
+
 }  // namespace
 
 struct Catalog::Db {
     sqlite3* handle = nullptr;
     std::string file;
 
-    [[noreturn]] void fail(const std::string& what) const {
-        throw CatalogError("catalog '" + file + "': " + what + ": " + sqlite3_errmsg(handle));
+    [[noreturn]] void fail(const std::string& what, int callErrno = 0) const {
+        throw CatalogStorageError("catalog '" + file + "': " + what + ": " +
+                                  explainSqliteError(handle, sqlite3_errmsg(handle), callErrno));
     }
     void exec(const char* sql) const {
         char* message = nullptr;
+        errno = 0;
         if (sqlite3_exec(handle, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+            const int callErrno = errno;
             std::string text = message ? message : "unknown error";
             sqlite3_free(message);
-            throw CatalogError("catalog '" + file + "': " + text);
+            throw CatalogStorageError("catalog '" + file +
+                                      "': " + explainSqliteError(handle, text, callErrno));
         }
     }
 };
@@ -114,10 +162,11 @@ public:
     }
     // True while there is a row.
     bool step() {
+        errno = 0;
         const int rc = sqlite3_step(stmt_);
         if (rc == SQLITE_ROW) return true;
         if (rc == SQLITE_DONE) return false;
-        db_.fail("running a query");
+        db_.fail("running a query", errno);
     }
     void run() {
         while (step()) {
@@ -249,8 +298,13 @@ std::string Catalog::normalPath(const std::string& path) {
     return p.lexically_normal().string();
 }
 
-Catalog::Catalog(const std::string& path) : path_(path), db_(std::make_unique<Db>()) {
+Catalog::Catalog(const std::string& path, Access access)
+    : path_(path), access_(access), db_(std::make_unique<Db>()) {
     db_->file = path;
+    if (access == Access::ReadOnly) {
+        openReadOnly();
+        return;
+    }
     const std::filesystem::path folder = std::filesystem::path(path).parent_path();
     if (!folder.empty()) {
         std::error_code ec;
@@ -260,7 +314,9 @@ Catalog::Catalog(const std::string& path) : path_(path), db_(std::make_unique<Db
                         nullptr) != SQLITE_OK) {
         const std::string message = db_->handle ? sqlite3_errmsg(db_->handle) : "out of memory";
         sqlite3_close(db_->handle);
-        throw CatalogError("cannot open catalog '" + path + "': " + message);
+        const std::string folderText = folderProblem(path);
+        throw CatalogStorageError("cannot open catalog '" + path +
+                                  "': " + (folderText.empty() ? message : folderText));
     }
     try {
         sqlite3_busy_timeout(db_->handle, 5000);
@@ -289,8 +345,49 @@ Catalog::Catalog(const std::string& path) : path_(path), db_(std::make_unique<Db
         }
         for (; version < kSchemaVersion; ++version) db_->exec(kMigrations[version - 1]);
         t.commit();
+    } catch (const CatalogStorageError&) {
+        sqlite3_close(db_->handle);
+        db_->handle = nullptr;
+        // SQLite says "unable to open database file" when it cannot create the -wal file: name
+        // the real reason.
+        const std::string folderText = folderProblem(path);
+        if (folderText.empty()) throw;
+        throw CatalogStorageError("cannot open catalog '" + path + "': " + folderText);
     } catch (...) {
         sqlite3_close(db_->handle);
+        db_->handle = nullptr;
+        throw;
+    }
+}
+
+void Catalog::openReadOnly() {
+    // A WAL catalog is read through its -shm file, which SQLite creates beside it. Where the
+    // folder cannot be written and no -wal is there (everything is in the main file), the file
+    // is opened as immutable; with a -wal, SQLite reads it too.
+    std::error_code ec;
+    const bool immutable =
+        !folderProblem(path_).empty() && !std::filesystem::exists(path_ + "-wal", ec);
+    const std::string uri = "file:" + uriPath(path_) + (immutable ? "?immutable=1" : "?mode=ro");
+    if (sqlite3_open_v2(uri.c_str(), &db_->handle,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        const std::string message = db_->handle ? sqlite3_errmsg(db_->handle) : "out of memory";
+        sqlite3_close(db_->handle);
+        db_->handle = nullptr;
+        throw CatalogStorageError("cannot open catalog '" + path_ + "' to read it: " + message);
+    }
+    try {
+        sqlite3_busy_timeout(db_->handle, 5000);
+        Statement read(*db_, "SELECT version FROM schema_version");
+        const int version = read.step() ? read.integer(0) : 0;
+        if (version != kSchemaVersion)
+            throw CatalogError("catalog '" + path_ + "' has schema version " +
+                               std::to_string(version) + " and this program reads version " +
+                               std::to_string(kSchemaVersion) +
+                               " (updating it needs write access)");
+    } catch (...) {
+        sqlite3_close(db_->handle);
+        db_->handle = nullptr;
         throw;
     }
 }

@@ -39,6 +39,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The catalog file itself cannot be read or written (locked by another process, read-only,
+// disk full, I/O error), as opposed to one image that cannot be read: every later write would
+// fail the same way, so callers stop writing and say so once.
+class CatalogStorageError : public CatalogError {
+public:
+    using CatalogError::CatalogError;
+};
+
 enum class CatalogFlag { None = 0, Pick = 1, Reject = 2 };
 
 struct CatalogDecision {
@@ -106,8 +114,13 @@ class Catalog {
 public:
     static constexpr int kSchemaVersion = 2;
 
-    // Opens or creates the file (and its folder), migrates an older schema. Throws CatalogError.
-    explicit Catalog(const std::string& path);
+    enum class Access { ReadWrite, ReadOnly };
+    // Opens or creates the file (and its folder), migrates an older schema. Throws CatalogError
+    // (CatalogStorageError when the file or its folder cannot be written or is locked).
+    // ReadOnly opens an existing, current catalog without writing anything, even in a folder
+    // that cannot be written (where SQLite could not create the WAL's side files); every write
+    // then throws CatalogStorageError.
+    explicit Catalog(const std::string& path, Access access = Access::ReadWrite);
     ~Catalog();
     Catalog(const Catalog&) = delete;
     Catalog& operator=(const Catalog&) = delete;
@@ -118,6 +131,7 @@ public:
     static std::string normalPath(const std::string& path);
 
     const std::string& path() const { return path_; }
+    bool readOnly() const { return access_ == Access::ReadOnly; }
     int schemaVersion();
     std::string integrityCheck();  // "ok" when the file is sound
 
@@ -151,7 +165,9 @@ public:
     struct Db;  // the connection; opaque outside Catalog.cpp
 
 private:
+    void openReadOnly();
     std::string path_;
+    Access access_;
     std::unique_ptr<Db> db_;
     std::mutex mutex_;
 };

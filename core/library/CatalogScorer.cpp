@@ -91,8 +91,9 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                 if (r.ok() && ids[index] != 0) {
                     try {
                         catalog.storeScore(ids[index], r);
-                    } catch (const std::exception&) {
-                        if (counts) ++counts->storeFailures;
+                    } catch (const std::exception& e) {
+                        if (counts && counts->storeFailures++ == 0)
+                            counts->firstStoreError = e.what();
                     }
                 }
                 onResult(index, r);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "engine/ImageScorer.h"
 #include "engine/PromptSet.h"
@@ -23,9 +24,10 @@ namespace qc {
 class Catalog;
 
 struct CatalogScorerCounts {
-    size_t cached = 0;         // scores the catalog held
-    size_t scored = 0;         // images sent to the engine (failures included)
-    size_t storeFailures = 0;  // scores that could not be stored (the study still uses them)
+    size_t cached = 0;            // scores the catalog held
+    size_t scored = 0;            // images sent to the engine (failures included)
+    size_t storeFailures = 0;     // scores that could not be stored (the study still uses them)
+    std::string firstStoreError;  // why the first of them could not
 };
 
 // readCache = false: score every image anyway (still storing the scores), e.g. when the caller

@@ -11,7 +11,9 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -198,8 +200,12 @@ private:
                 }
             }
         }
+        errno = 0;
         if (part_.write(data) != data.size() || !part_.flush()) {
-            decide(Outcome::Fatal, "cannot write '" + partPath_ + "': " + part_.errorString().toStdString() +
+            // Qt says "Unknown error" for some failures (EFBIG); the system's own reason is clearer.
+            const int reason = errno;
+            decide(Outcome::Fatal, "cannot write '" + partPath_ + "': " +
+                                       (reason != 0 ? std::string(std::strerror(reason)) : part_.errorString().toStdString()) +
                                        " (is the disk full?)");
             return;
         }

@@ -1,7 +1,9 @@
 #include "results/MapExport.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -28,15 +30,19 @@ cv::Mat cellValues(const QualityMap& map) {
 }
 
 // Writes through a temporary file in the same folder, so a reader never sees half a file. The
-// temporary name keeps the extension, from which OpenCV picks the format.
+// temporary name keeps the extension, from which OpenCV picks the format. A failed write names
+// the system's reason (disk full, file too large) when the writer left one in errno.
 template <typename WriteFn>
 void writeAtomically(const std::string& path, WriteFn write) {
     const std::filesystem::path target(path);
     const std::string temporary =
         (target.parent_path() / (target.stem().string() + ".partial" + target.extension().string())).string();
+    errno = 0;
     if (!write(temporary)) {
+        const int reason = errno;
         std::remove(temporary.c_str());
-        throw QualiClipError("cannot write '" + path + "'");
+        throw QualiClipError("cannot write '" + path + "'" +
+                             (reason != 0 ? ": " + std::string(std::strerror(reason)) : std::string()));
     }
     std::error_code ec;
     std::filesystem::rename(temporary, path, ec);

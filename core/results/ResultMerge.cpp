@@ -1,6 +1,9 @@
 #include "results/ResultMerge.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -73,9 +76,17 @@ void writeMergedRows(const std::string& output, const MergeReport& report) {
     {
         std::ofstream out(part, std::ios::binary | std::ios::trunc);
         if (!out) throw ResultFileError("cannot write '" + part + "'");
+        errno = 0;
         for (const ResultRow& row : report.rows) out << row.line << '\n';
         out.flush();
-        if (!out) throw ResultFileError("writing '" + part + "' failed (disk full?)");
+        if (!out) {
+            // A half-written merge is of no use to anyone: remove it, say why.
+            const std::string reason = errno != 0 ? std::strerror(errno) : "write error";
+            out.close();
+            std::remove(part.c_str());
+            throw ResultFileError("cannot write '" + part + "': " + reason + "; '" + output +
+                                  "' was not written");
+        }
     }
     std::error_code ec;
     std::filesystem::rename(part, output, ec);

@@ -604,6 +604,22 @@ void InspectorWindow::createStatusBar() {
     advance->setAutoRaise(true);
     advance->setFocusPolicy(Qt::NoFocus);
     statusBar()->addPermanentWidget(advance);
+    // A catalog that refuses writes: how many decisions are not kept, with the reason as tooltip
+    // (the problem itself is listed once in the Problems dock).
+    auto* catalogStatus = new QLabel(this);
+    catalogStatus->setObjectName(QStringLiteral("catalogStatusLabel"));
+    catalogStatus->hide();
+    statusBar()->addPermanentWidget(catalogStatus);
+    connect(session_->catalogGuard(), &CatalogWriteGuard::stateChanged, catalogStatus, [this, catalogStatus] {
+        const CatalogWriteGuard* guard = session_->catalogGuard();
+        const int unsaved = guard->unsavedDecisions();
+        catalogStatus->setVisible(unsaved > 0 || guard->readOnly());
+        catalogStatus->setText(unsaved > 0 ? QStringLiteral("⚠ %1 %2 not saved in the catalog")
+                                                 .arg(unsaved)
+                                                 .arg(unsaved == 1 ? QStringLiteral("decision") : QStringLiteral("decisions"))
+                                           : QStringLiteral("⚠ Catalog read-only"));
+        catalogStatus->setToolTip(guard->problem());
+    });
     // Long texts (paths, progress) are cut rather than pushing the window wider than the screen.
     for (QLabel* label : {promptLabel_, policyLabel_, modelLabel_}) label->setMinimumWidth(40);
     progressLabel_->setMinimumWidth(0);

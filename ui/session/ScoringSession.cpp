@@ -24,6 +24,16 @@ ScoringSession::ScoringSession(QObject* parent)
       loader_(new ModelLoader(this)),
       batchTimer_(new QTimer(this)) {
     promptLoader_ = new PromptSetLoader(this);
+    catalogGuard_ = new CatalogWriteGuard([this](ImageId row) { storeDecision(row); }, this);
+    connect(catalogGuard_, &CatalogWriteGuard::problemFound, this, [this](const QString& message) {
+        const QString file = catalog_ ? QString::fromStdString(catalog_->path()) : QStringLiteral("catalog");
+        Q_EMIT problemsFound({{file, QStringLiteral("%1; decisions that cannot be stored are marked unsaved")
+                                         .arg(message)}});
+    });
+    connect(catalogGuard_, &CatalogWriteGuard::imageProblem, this, [this](ImageId id, const QString& message) {
+        if (const ImageEntry* e = table_->entry(id))
+            Q_EMIT problemsFound({{e->path, QStringLiteral("decision not stored: %1").arg(message)}});
+    });
     clock_.start();
     batchTimer_->setSingleShot(true);
     connect(batchTimer_, &QTimer::timeout, this, &ScoringSession::applyPendingResults);
@@ -49,6 +59,27 @@ ScoringSession::ScoringSession(QObject* parent)
 // The worker (a child) cancels and joins its thread in its own destructor.
 ScoringSession::~ScoringSession() = default;
 
+void ScoringSession::openCatalog(const std::string& path) {
+    std::string problem;
+    try {
+        setCatalog(std::make_shared<qc::Catalog>(path));
+        return;
+    } catch (const qc::CatalogStorageError& e) {
+        problem = e.what();
+    } catch (const std::exception& e) {
+        Q_EMIT problemsFound({{QString::fromStdString(path),
+                               QStringLiteral("%1; scores and decisions will not be kept").arg(QString::fromUtf8(e.what()))}});
+        return;
+    }
+    try {
+        setCatalog(std::make_shared<qc::Catalog>(path, qc::Catalog::Access::ReadOnly));
+        catalogGuard_->setReadOnly(QStringLiteral("%1; opened read-only").arg(QString::fromStdString(problem)));
+    } catch (const std::exception& e) {
+        Q_EMIT problemsFound({{QString::fromStdString(path),
+                               QStringLiteral("%1; scores and decisions will not be kept").arg(QString::fromUtf8(e.what()))}});
+    }
+}
+
 void ScoringSession::open(const QStringList& paths, bool recursive) {
     scanner_->scan(paths, recursive);
 }
@@ -68,7 +99,12 @@ std::vector<ImageId> ScoringSession::addEntries(std::vector<ImageEntry> entries)
             const ImageEntry* e = table_->entry(id);
             const auto known = e ? catalogIdIfUnchanged(e->path) : std::nullopt;
             if (!known) continue;
-            const qc::CatalogDecision d = catalog_->decision(*known);
+            qc::CatalogDecision d;
+            try {
+                d = catalog_->decision(*known);
+            } catch (const std::exception& ex) {
+                qWarning("catalog: %s", ex.what());
+            }
             if (d.flag != qc::CatalogFlag::None) table_->setFlag(id, CullFlag(int(d.flag)));
             if (d.stars != 0) table_->setStars(id, d.stars);
         }
@@ -260,11 +296,9 @@ void ScoringSession::applyPendingResults() {
     if (catalog_) {
         for (const auto& [id, result] : results) {
             if (!result.ok() || result.cached) continue;
-            try {
-                catalog_->storeScore(catalog_->resolve(result.path).id, result);
-            } catch (const std::exception& e) {
-                qWarning("catalog: %s", e.what());
-            }
+            // A score that cannot be stored is only not cached; the guard reports the catalog once.
+            const qc::ImageResult& stored = result;
+            catalogGuard_->tryWrite([&] { catalog_->storeScore(catalog_->resolve(stored.path).id, stored); });
         }
     }
     table_->applyResults(results);
@@ -348,18 +382,19 @@ void ScoringSession::writeSidecar(ImageId id) {
 }
 
 void ScoringSession::saveDecision(ImageId id) {
+    if (!catalog_ || !table_->entry(id)) return;
+    catalogGuard_->saveDecision(id);
+}
+
+void ScoringSession::storeDecision(ImageId id) {
     const ImageEntry* e = table_->entry(id);
-    if (!catalog_ || !e) return;
+    if (!e) return;                           // removed since: nothing left to store
     for (const QString& file : e->files()) {  // both files of a RAW+JPEG pair
-        try {
-            const int64_t imageId = catalog_->resolve(file.toStdString()).id;
-            qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
-            d.flag = qc::CatalogFlag(int(e->flag));
-            d.stars = e->stars;
-            catalog_->setDecision(imageId, d);
-        } catch (const std::exception& ex) {
-            qWarning("catalog: %s", ex.what());
-        }
+        const int64_t imageId = catalog_->resolve(file.toStdString()).id;
+        qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
+        d.flag = qc::CatalogFlag(int(e->flag));
+        d.stars = e->stars;
+        catalog_->setDecision(imageId, d);
     }
 }
 

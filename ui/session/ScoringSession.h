@@ -11,6 +11,8 @@
 // With a catalog (setCatalog; the program opens the default one, tests their own or none), rows
 // whose file is unchanged get their cached score and decisions at once and are not queued; new
 // scores are stored as they reach the table, and flags and stars are committed as they are set.
+// A catalog that refuses writes (locked, read-only, full) goes through catalogGuard(): the
+// problem is reported once and decisions that could not be stored stay marked unsaved.
 //
 // GUI thread only.
 #pragma once
@@ -29,6 +31,7 @@
 #include "images/ResizePolicy.h"
 #include "library/PhotoPairs.h"
 #include "library/XmpSidecar.h"
+#include "ui/session/CatalogWriteGuard.h"
 #include "ui/session/FileTransfer.h"
 #include "ui/session/FolderScanner.h"
 #include "ui/session/ImageEntry.h"
@@ -104,13 +107,19 @@ public:
     void setComputeThreads(int threads);
 
     void setCatalog(std::shared_ptr<qc::Catalog> catalog) { catalog_ = std::move(catalog); }
+    // The window's catalog: opened read-write; where the file or its folder cannot be written
+    // or another program holds it locked, read-only (its scores and decisions shown, nothing
+    // stored, the reason reported once); where it cannot be read either, none (reported).
+    void openCatalog(const std::string& path);
     qc::Catalog* catalog() const { return catalog_.get(); }
     // With a naming (nullopt: off), every flag or star change also writes the image's XMP
     // sidecar (rating, reject as -1, score, model, policy); a failure is reported as a problem.
     void setSidecarWriting(std::optional<qc::SidecarNaming> naming) { sidecarNaming_ = naming; }
     std::optional<qc::SidecarNaming> sidecarWriting() const { return sidecarNaming_; }
     std::shared_ptr<qc::Catalog> sharedCatalog() const { return catalog_; }  // for other windows' threads
-    // Culling marks: set in the table and saved to the catalog before returning.
+    CatalogWriteGuard* catalogGuard() const { return catalogGuard_; }
+    // Culling marks: set in the table and saved to the catalog before returning (or, when the
+    // catalog refuses, counted as unsaved by catalogGuard()).
     void setFlag(ImageId id, CullFlag flag);
     void setStars(ImageId id, int stars);
 
@@ -153,6 +162,7 @@ private:
     void setScoring(bool scoring);
     std::optional<qint64> catalogIdIfUnchanged(const QString& path) const;
     void saveDecision(ImageId id);
+    void storeDecision(ImageId id);  // throws qc::CatalogError
     void writeSidecar(ImageId id);
     double now() const { return clock_.elapsed() / 1000.0; }
 
@@ -166,6 +176,7 @@ private:
     std::optional<qc::PromptSet> promptSet_;
     QString promptSetError_, vocabularyPath_;
     std::shared_ptr<qc::Catalog> catalog_;
+    CatalogWriteGuard* catalogGuard_;
     std::optional<qc::SidecarNaming> sidecarNaming_;
     QString modelPath_, modelError_;
     qc::ModelOptions modelOptions_;
