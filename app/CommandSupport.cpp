@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include "engine/CpuFeatures.h"
+
 #include <csignal>
 #include <iostream>
 
@@ -51,8 +53,9 @@ void addDeviceOptions(QCommandLineParser& parser) {
     parser.addOptions({
         {"device", "Where the network runs: auto (a CUDA GPU when this LibTorch has CUDA and one is present, "
                    "else the CPU; default), cpu, cuda or cuda:N.", "DEVICE", "auto"},
-        {"precision", "float32 (the reference's numbers, default), or on CUDA only tf32, float16 or bfloat16 "
-                      "(faster, other numbers; recorded in every row and the catalog key).", "PRECISION",
+        {"precision", "float32 (the reference's numbers, default); bfloat16 on a CPU with AVX512-BF16 or AMX "
+                      "(else float32 runs) or on CUDA; tf32 or float16 on CUDA only (faster, other numbers; "
+                      "recorded in every row and the catalog key).", "PRECISION",
          "float32"},
         {"batch", "Images of one size per network pass (default 0: 8 on a GPU, 1 on the CPU).", "N", "0"},
     });
@@ -68,6 +71,11 @@ std::string parseDeviceOptions(const QCommandLineParser& parser, ModelOptions& o
     try {
         options.device = resolveDevice(parser.value("device").toStdString());
         options.precision = *parsed;
+        if (!options.device.isCuda() && options.precision == Precision::BFloat16 && !cpuHasBFloat16()) {
+            std::cerr << "qualiclip: --precision bfloat16 needs a processor with AVX512-BF16 or AMX and this one "
+                         "has neither: running float32 (recorded as such in every row)\n";
+            options.precision = Precision::Float32;
+        }
         checkPrecision(options.device, options.precision);
     } catch (const std::exception& e) {
         return e.what();

@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "engine/Checkpoint.h"
+#include "engine/FileHashCache.h"
 #include "models/InstalledModels.h"
 #include "models/ModelDownloader.h"
 #include "models/ModelLocator.h"
@@ -179,7 +180,9 @@ int verifyModel(const QStringList& arguments) {
     std::cout << "file    " << path << "\n";
     std::cout << "size    " << std::filesystem::file_size(path, ec) << " bytes\n";
     try {
-        std::cout << "sha256  " << sha256OfFile(path) << "\n";
+        const std::string sha256 = sha256OfFile(path);  // asked to check: always the whole file
+        rememberSha256(path, sha256);                    // so reading it below does not hash again
+        std::cout << "sha256  " << sha256 << "\n";
         const Checkpoint checkpoint = readCheckpoint(path);
         if (checkpoint.tensors.count("prompt_learner.ctx")) {  // a QualiCLIP+ file (pyiqa's format)
             const PromptLearner learner = PromptLearner::fromCheckpoint(checkpoint);

@@ -16,6 +16,7 @@ QCI_PACKAGES=(
   libgtest-dev                        # core tests
   libsqlite3-dev                      # the catalog of scores and decisions (embedded, WAL, transactions)
   libexiv2-dev                        # XMP sidecars, the library darktable and digiKam use
+  libssl-dev                          # SHA-256 of model files through OpenSSL (the SHA extensions: 4x Qt's)
   zlib1g-dev                          # CLIP's tokenizer reads the gzipped BPE vocabulary (bpe_simple_vocab_16e6.txt.gz)
   libicu-dev                          # CLIP's tokenizer: Unicode letter/number classes and lower-casing as Python's
   xvfb xauth                          # screenshots of the window under a virtual display

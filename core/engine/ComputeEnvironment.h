@@ -1,7 +1,9 @@
 // prepareComputeEnvironment: call first thing in main() of a program that runs the network.
 //
 // Two libraries read a setting from the environment once, when they are loaded, before main()
-// runs; so when either variable is unset this re-executes the program once with both set. A
+// runs; so when either variable is unset the program starts again once with both set. That
+// happens from the executable's .preinit_array, before any library's constructor has run (half
+// the cost of a start); prepareComputeEnvironment is the fallback where that did not happen. A
 // value the user set is respected.
 // - OMP_WAIT_POLICY=passive. LibTorch's convolutions run on an OpenMP pool and its matrix
 //   products on OpenBLAS's own pthread pool; on a 2-core machine both pools want both cores.

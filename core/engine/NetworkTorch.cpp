@@ -21,6 +21,7 @@
 
 #include "Errors.h"
 #include "engine/QualiClipModel.h"
+#include "engine/TrunkStrips.h"
 
 namespace qc {
 namespace {
@@ -52,19 +53,34 @@ struct FoldedConv {
     int kernel = 1;
 };
 
+// y = w * scale + shift per output channel, scale = gamma / sqrt(var + eps), shift = beta - mean *
+// scale. Each value is computed as float(double(w) * scale), exactly what folding whole tensors in
+// float64 gave, in one pass over the stored weights without float64 copies of them (the copies
+// and their page faults were most of the model's construction time).
 FoldedConv foldConvBatchNorm(const Checkpoint& ck, const std::string& conv, const std::string& bn) {
-    at::Tensor w = toTensor(tensorAt(ck, kClipPrefix + conv + ".weight"));
-    auto field = [&](const char* name) { return toTensor(tensorAt(ck, kClipPrefix + bn + "." + name)); };
-    // Folded in float64 so the fold adds no rounding of its own beyond the final cast.
-    at::Tensor scale = field("weight").to(at::kDouble) /
-                       (field("running_var").to(at::kDouble) + kBatchNormEps).sqrt();
-    at::Tensor shift = field("bias").to(at::kDouble) - field("running_mean").to(at::kDouble) * scale;
+    const CheckpointTensor& w = tensorAt(ck, kClipPrefix + conv + ".weight");
+    auto field = [&](const char* name) -> const TensorValues& {
+        return tensorAt(ck, kClipPrefix + bn + "." + name).values;
+    };
+    const TensorValues &gamma = field("weight"), &beta = field("bias"), &mean = field("running_mean"),
+                       &var = field("running_var");
+    const int64_t out = w.shape.at(0), perChannel = w.numel() / out;
     FoldedConv f;
-    f.kernel = static_cast<int>(w.size(-1));
-    f.weight = (w.to(at::kDouble) * scale.view({-1, 1, 1, 1})).to(at::kFloat).contiguous();
-    f.bias = shift.to(at::kFloat).contiguous();
+    f.kernel = static_cast<int>(w.shape.back());
+    f.weight = at::empty(w.shape, at::kFloat);
+    f.bias = at::empty({out}, at::kFloat);
+    float* weight = f.weight.data_ptr<float>();
+    float* bias = f.bias.data_ptr<float>();
+    const float* stored = w.values.data();
+    for (int64_t c = 0; c < out; ++c) {
+        const size_t i = static_cast<size_t>(c);
+        const double scale = static_cast<double>(gamma[i]) / std::sqrt(static_cast<double>(var[i]) + kBatchNormEps);
+        bias[c] = static_cast<float>(static_cast<double>(beta[i]) - static_cast<double>(mean[i]) * scale);
+        for (int64_t k = c * perChannel; k < (c + 1) * perChannel; ++k)
+            weight[k] = static_cast<float>(static_cast<double>(stored[k]) * scale);
+    }
     if (f.kernel == 1) {
-        f.weight = f.weight.view({w.size(0), w.size(1)}).contiguous();
+        f.weight = f.weight.view({w.shape[0], w.shape[1]});
         f.bias = f.bias.view({-1, 1});
     }
     return f;
@@ -176,6 +192,9 @@ struct QualiClipModel::Impl {
     void moveToDevice();
     at::Tensor preprocess(const cv::Mat& rgb) const;
     at::Tensor encode(at::Tensor x, NetworkOutput& out, const ForwardOptions& options) const;
+    // The trunk over horizontal strips of `rgb` (TrunkStrips.h explains the halo); one strip
+    // when the whole image fits the activation budget.
+    at::Tensor encodeImage(const cv::Mat& rgb, NetworkOutput& out, const ForwardOptions& options) const;
     at::Tensor bottleneck(const Bottleneck& b, at::Tensor x) const;
     static at::Tensor poolGlobal(const PoolWeights& w, const at::Tensor& tokens);
     static at::Tensor tokensOf(const at::Tensor& features);
@@ -278,6 +297,29 @@ at::Tensor QualiClipModel::Impl::encode(at::Tensor x, NetworkOutput& out,
             out.layerStats.push_back(statsOf("layer" + std::to_string(s + 1), x));
     }
     return x.to(at::kFloat);  // [N, C, h, w]; the head runs in float32 whatever the trunk's type
+}
+
+at::Tensor QualiClipModel::Impl::encodeImage(const cv::Mat& rgb, NetworkOutput& out,
+                                             const ForwardOptions& options) const {
+    const std::vector<TrunkStrip> strips =
+        options.collectLayerStats ? std::vector<TrunkStrip>{TrunkStrip{0, rgb.rows, 0, featureMapRows(rgb.rows)}}
+                                  : planTrunkStrips(info.spec, rgb.cols, rgb.rows, options.stripRows);
+    out.trunkStrips = static_cast<int>(strips.size());
+    if (strips.size() == 1) return encode(preprocess(rgb), out, options);
+    // Each strip's kept feature rows go straight into the whole map: at most one strip's
+    // activations exist at a time (and only its rows of the input as float).
+    at::Tensor features;
+    for (const TrunkStrip& strip : strips) {
+        throwIfCancelled(options);
+        const cv::Mat rows = rgb.rowRange(strip.inputBegin, strip.inputEnd);
+        at::Tensor part = encode(preprocess(rows), out, options);
+        const int64_t first = strip.keptBegin - strip.inputBegin / kTrunkStride;
+        const int64_t count = strip.keptEnd - strip.keptBegin;
+        if (!features.defined())
+            features = at::empty({1, part.size(1), featureMapRows(rgb.rows), part.size(3)}, part.options());
+        features.narrow(2, strip.keptBegin, count).copy_(part.narrow(2, first, count));
+    }
+    return features;
 }
 
 // Attention-pool output 0 (the image embedding) from query 0 alone. With t0 the mean token:
@@ -477,7 +519,7 @@ NetworkOutput QualiClipModel::runChecked(const cv::Mat& rgb, const ForwardOption
     NetworkOutput out;
     out.inputWidth = rgb.cols;
     out.inputHeight = rgb.rows;
-    at::Tensor features = impl_->encode(impl_->preprocess(rgb), out, options);
+    at::Tensor features = impl_->encodeImage(rgb, out, options);
     throwIfCancelled(options);
     impl_->head(features[0], options, out);
     out.networkSeconds =
@@ -540,7 +582,7 @@ FeatureGradient QualiClipModel::featureGradient(const cv::Mat& rgb, int pair,
     {
         c10::InferenceMode guard;
         NetworkOutput unused;
-        features = impl_->encode(impl_->preprocess(rgb), unused, options);
+        features = impl_->encodeImage(rgb, unused, options);
     }
     // A clone made outside inference mode is an ordinary tensor that autograd may record.
     at::Tensor a = features[0].to(at::kDouble).clone().requires_grad_(true);

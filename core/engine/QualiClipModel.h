@@ -52,6 +52,9 @@ struct ForwardOptions {
     bool keepRawTokens = false;      // raw dense tokens (attention-pool outputs 1..N), for tests
     bool collectLayerStats = false;  // LayerStats of the stem and each stage, for tests
     const std::atomic<bool>* cancel = nullptr;  // checked between stages; throws Cancelled
+    // Horizontal strips of the trunk (engine/TrunkStrips.h): 0 = when the image is large, < 0 =
+    // never, > 0 = this many input rows per strip (tests, benchmarks).
+    int stripRows = 0;
 };
 
 struct NetworkOutput {
@@ -68,6 +71,7 @@ struct NetworkOutput {
     std::vector<float> rawTokens;           // keepRawTokens: (mapHeight*mapWidth) x D
     std::vector<LayerStats> layerStats;     // collectLayerStats
     double networkSeconds = 0;
+    int trunkStrips = 1;                    // strips the trunk ran in (engine/TrunkStrips.h)
 };
 
 // The last convolutional stage's output and the gradient of a target (the score, or one pair's

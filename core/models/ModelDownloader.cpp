@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "engine/Checkpoint.h"
+#include "engine/FileHashCache.h"
 #include "Errors.h"
 #include "models/InstalledModels.h"
 #include "engine/ModelSpec.h"
@@ -349,6 +350,7 @@ DownloadResult ModelDownloader::run(const DownloadProgressCallback& progress, co
                       std::to_string(options_.expectedSize) + "; it was not installed");
     try {
         result.sha256 = sha256OfFile(partPath);
+        rememberSha256(partPath, result.sha256);  // the check below reads the file without hashing it again
     } catch (const QualiClipError& e) {
         return refuse(e.what());
     }

@@ -3,6 +3,7 @@
 // names are usage errors (exit 2, one sentence, no rows).
 #include "CliTestSupport.h"
 #include "engine/ComputeDevice.h"
+#include "engine/CpuFeatures.h"
 
 namespace qc::test {
 namespace {
@@ -62,6 +63,26 @@ TEST(DeviceCli, RequestsThisMachineCannotMeetAreUsageErrors) {
         EXPECT_NE(r.err.find(c.expected), std::string::npos) << r.err;
         EXPECT_TRUE(r.out.empty()) << r.out;
     }
+}
+
+// bfloat16 on the CPU (issue #15): where the processor has AVX512-BF16 or AMX the rows say
+// bfloat16 and the scores stay near float32's; elsewhere the run says so and float32 runs.
+TEST(DeviceCli, BFloat16RunsWhereTheProcessorHasItElseFloat32) {
+    QCI_REQUIRE_ORACLE();
+    const QStringList images{oracleImage("scene_512x384"), oracleImage("checker_250x187")};
+    const RunResult f32 = score({"--device", "cpu"}, images), bf16 = score({"--precision", "bfloat16"}, images);
+    ASSERT_EQ(f32.exitCode, 0) << f32.err;
+    ASSERT_EQ(bf16.exitCode, 0) << bf16.err;
+    const auto a = jsonLines(f32.out), b = jsonLines(bf16.out);
+    ASSERT_EQ(b.size(), 2u);
+    if (cpuHasBFloat16()) {
+        EXPECT_EQ(b[0]["precision"], "bfloat16");
+        EXPECT_TRUE(bf16.err.empty()) << bf16.err;
+    } else {
+        EXPECT_EQ(b[0]["precision"], "float32");
+        EXPECT_NE(bf16.err.find("needs a processor with AVX512-BF16 or AMX"), std::string::npos) << bf16.err;
+    }
+    for (size_t i = 0; i < b.size(); ++i) EXPECT_NEAR(a[i]["score"].get<double>(), b[i]["score"].get<double>(), 0.01);
 }
 
 TEST(DeviceCli, VersionNamesTheDevice) {

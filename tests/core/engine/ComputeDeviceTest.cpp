@@ -2,6 +2,7 @@
 // LibTorch without CUDA, "auto" is the CPU and every CUDA request is refused with a sentence
 // that says why; batches of images of one size give the same results, in order, as one by one.
 #include "engine/ComputeDevice.h"
+#include "engine/CpuFeatures.h"
 
 #include <gtest/gtest.h>
 
@@ -66,8 +67,19 @@ TEST(ComputeDevice, PrecisionNamesRoundTrip) {
 TEST(ComputeDevice, ReducedPrecisionNeedsCuda) {
     const ComputeDevice cpu;
     EXPECT_NO_THROW(checkPrecision(cpu, Precision::Float32));
-    for (Precision p : {Precision::TF32, Precision::Float16, Precision::BFloat16})
+    for (Precision p : {Precision::TF32, Precision::Float16})
         EXPECT_THROW(checkPrecision(cpu, p), QualiClipError);
+    // bfloat16 runs on a CPU with AVX512-BF16 or AMX (oneDNN), and is refused by name elsewhere.
+    if (cpuHasBFloat16()) {
+        EXPECT_NO_THROW(checkPrecision(cpu, Precision::BFloat16));
+    } else {
+        try {
+            checkPrecision(cpu, Precision::BFloat16);
+            ADD_FAILURE() << "bfloat16 accepted on a CPU without AVX512-BF16 or AMX";
+        } catch (const QualiClipError& e) {
+            EXPECT_NE(std::string(e.what()).find("AVX512-BF16 or AMX"), std::string::npos) << e.what();
+        }
+    }
     const Checkpoint checkpoint = makeRandomCheckpoint(smallModelSpec(2), 5);
     EXPECT_THROW(QualiClipModel::fromCheckpoint(checkpoint, {cpu, Precision::Float16}), QualiClipError);
     const auto model = QualiClipModel::fromCheckpoint(checkpoint, {cpu, Precision::Float32});

@@ -1,0 +1,130 @@
+// qualiclip-shoot-bench: a whole shoot, end to end. Writes a folder of N generated 24 MP JPEGs
+// (6000x4000, a scene with gradients, shapes and sensor-like noise; seed 1; not timed), then runs
+// the real `qualiclip score` on the folder as a user would (a fresh process: model loading, folder
+// scan, decoding ahead, the network) and reports photos per second from start to the last row,
+// with the process's CPU time.
+//
+//   qualiclip-shoot-bench --model MODEL.pth [--count N] [--resize long:1024] [--folder DIR]
+//                         [--precision float32|bfloat16] [--qualiclip PATH]
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace {
+
+constexpr int kWidth = 6000, kHeight = 4000;
+
+cv::Mat photo(cv::RNG& rng) {
+    cv::Mat small(kHeight / 8, kWidth / 8, CV_8UC3);
+    const cv::Scalar top(rng.uniform(120, 220), rng.uniform(80, 160), rng.uniform(30, 90));
+    const cv::Scalar bottom(rng.uniform(20, 90), rng.uniform(60, 140), rng.uniform(30, 100));
+    for (int y = 0; y < small.rows; ++y) {
+        const double t = double(y) / small.rows;
+        small.row(y).setTo(top * (1 - t) + bottom * t);
+    }
+    for (int i = 0; i < 40; ++i)
+        cv::circle(small, {rng.uniform(0, small.cols), rng.uniform(0, small.rows)},
+                   rng.uniform(5, 80),
+                   cv::Scalar(rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255)),
+                   cv::FILLED, cv::LINE_AA);
+    cv::Mat image;
+    cv::resize(small, image, cv::Size(kWidth, kHeight), 0, 0, cv::INTER_CUBIC);
+    cv::Mat noise(image.size(), CV_8UC3);
+    cv::randn(noise, cv::Scalar::all(0),
+              cv::Scalar::all(6));  // sensor-like grain: JPEG sizes as a camera's
+    cv::add(image, noise, image);
+    return image;
+}
+
+void writeShoot(const std::string& folder, int count) {
+    std::filesystem::create_directories(folder);
+    cv::RNG rng(1);
+    for (int i = 0; i < count; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "DSC%05d.jpg", i + 1);
+        const std::string path = folder + "/" + name;
+        if (std::filesystem::exists(path)) continue;
+        cv::imwrite(path, photo(rng), {cv::IMWRITE_JPEG_QUALITY, 92});
+    }
+}
+
+int countRows(const std::string& path) {
+    std::ifstream in(path);
+    int rows = 0, errors = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++rows;
+        if (line.find("\"error\":null") == std::string::npos &&
+            line.find("\"error\":\"\"") == std::string::npos &&
+            line.find("\"error\"") != std::string::npos)
+            ++errors;
+    }
+    if (errors) std::fprintf(stderr, "%d rows with an error\n", errors);
+    return rows;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string model, resize = "long:1024", folder = "/tmp/qualiclip-shoot", precision = "float32";
+    std::string qualiclip = (std::filesystem::path(argv[0]).parent_path() / "qualiclip").string();
+    int count = 100;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--model"))
+            model = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--count"))
+            count = std::atoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--resize"))
+            resize = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--folder"))
+            folder = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--precision"))
+            precision = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--qualiclip"))
+            qualiclip = argv[i + 1];
+    }
+    if (model.empty() || count <= 0) {
+        std::fprintf(stderr,
+                     "usage: qualiclip-shoot-bench --model MODEL.pth [--count N] [--resize POLICY] "
+                     "[--folder DIR] [--precision P]\n");
+        return 2;
+    }
+    writeShoot(folder, count);
+    const std::string rows = folder + ".jsonl";
+    std::filesystem::remove(rows);
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        execl(qualiclip.c_str(), qualiclip.c_str(), "score", "--model", model.c_str(), "--resize",
+              resize.c_str(), "--precision", precision.c_str(), "--no-catalog", "--output",
+              rows.c_str(), folder.c_str(), nullptr);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage usage {};
+    wait4(pid, &status, 0, &usage);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double cpu = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+                       usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+    const int scored = countRows(rows);
+    std::printf(
+        "| %d x 6000x4000 JPEG | %s | %s | %.1f s | %.2f photos/s | CPU %.1f s (%.0f %% of 2 "
+        "cores) | "
+        "peak RSS %.0f MiB | exit %d |\n",
+        scored, resize.c_str(), precision.c_str(), seconds, scored / seconds, cpu,
+        100 * cpu / (2 * seconds), usage.ru_maxrss / 1024.0,
+        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return scored == count ? 0 : 1;
+}
