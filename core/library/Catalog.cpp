@@ -520,14 +520,17 @@ std::optional<CaptureTime> Catalog::captureTime(int64_t imageId) {
     return CaptureTime{s.real(0), s.text(1), *source};
 }
 
-void Catalog::storeCaptureTime(int64_t imageId, const CaptureTime& time) {
+void Catalog::storeCaptureTimes(const std::vector<std::pair<int64_t, CaptureTime>>& times) {
     std::lock_guard lock(mutex_);
     Transaction t(*db_);
     Statement s(*db_,
                 "INSERT OR REPLACE INTO capture_times(image_id, seconds, text, source, file_mtime_ns) "
                 "SELECT id, ?2, ?3, ?4, mtime_ns FROM images WHERE id = ?1");
-    s.bind(1, imageId).bind(2, time.seconds).bind(3, time.text).bind(4, std::string(captureTimeSourceName(time.source)));
-    s.run();
+    for (const auto& [id, time] : times) {
+        s.reset();
+        s.bind(1, id).bind(2, time.seconds).bind(3, time.text).bind(4, std::string(captureTimeSourceName(time.source)));
+        s.run();
+    }
     t.commit();
 }
 

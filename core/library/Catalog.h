@@ -181,7 +181,8 @@ public:
     // The capture time stored for the image while its file keeps the modification time it had
     // when the time was stored; nullopt otherwise.
     std::optional<CaptureTime> captureTime(int64_t imageId);
-    void storeCaptureTime(int64_t imageId, const CaptureTime& time);
+    // Many at once, one transaction (a shoot's worth of fsyncs would cost seconds).
+    void storeCaptureTimes(const std::vector<std::pair<int64_t, CaptureTime>>& times);
 
     // Replaces the bursts of the given images (a re-grouping with other settings, or of a part
     // of the shoot); `settings` is kept with them ("gap=2 similarity=0.9"). One transaction.

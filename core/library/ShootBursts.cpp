@@ -21,21 +21,42 @@ std::string burstSettingsText(const BurstSettings& settings) {
 CaptureTime catalogCaptureTime(Catalog& catalog, int64_t imageId, const std::string& path) {
     if (auto stored = catalog.captureTime(imageId)) return *stored;
     const CaptureTime time = readCaptureTime(path);
-    catalog.storeCaptureTime(imageId, time);
+    catalog.storeCaptureTimes({{imageId, time}});
     return time;
+}
+
+std::vector<std::optional<CaptureTime>> catalogCaptureTimes(Catalog& catalog, const std::vector<int64_t>& imageIds,
+                                                            const std::vector<std::string>& paths,
+                                                            std::vector<std::string>& problems) {
+    std::vector<std::optional<CaptureTime>> times(paths.size());
+    problems.assign(paths.size(), {});
+    std::vector<std::pair<int64_t, CaptureTime>> fresh;
+    for (size_t i = 0; i < paths.size(); ++i) {
+        if (imageIds[i] == 0) continue;
+        try {
+            times[i] = catalog.captureTime(imageIds[i]);
+            if (!times[i]) {
+                times[i] = readCaptureTime(paths[i]);
+                fresh.emplace_back(imageIds[i], *times[i]);
+            }
+        } catch (const std::exception& e) {
+            problems[i] = e.what();
+        }
+    }
+    if (!fresh.empty()) catalog.storeCaptureTimes(fresh);
+    return times;
 }
 
 namespace {
 
-// The photo as the catalog and the result describe it, and what grouping needs of it.
+// The photo as the result describes it (its catalog id and capture time come later), and what
+// grouping needs of it.
 ShootPhoto describePhoto(Catalog& catalog, const ImageResult& r, int sharpnessPair, BurstPhoto& input) {
     ShootPhoto photo;
     photo.path = r.path;
     input.name = r.path;
     try {
         photo.catalogId = catalog.resolve(r.path).id;
-        photo.captureTime = catalogCaptureTime(catalog, photo.catalogId, r.path);
-        input.captureSeconds = photo.captureTime->seconds;
     } catch (const std::exception& e) {
         photo.error = e.what();
     }
@@ -60,6 +81,18 @@ ShootGrouping groupShoot(Catalog& catalog, const std::vector<ImageResult>& resul
     std::vector<BurstPhoto> inputs(results.size());
     photos.reserve(results.size());
     for (size_t i = 0; i < results.size(); ++i) photos.push_back(describePhoto(catalog, results[i], sharpnessPair, inputs[i]));
+    std::vector<int64_t> ids;
+    std::vector<std::string> paths, problems;
+    for (const ShootPhoto& p : photos) {
+        ids.push_back(p.catalogId);
+        paths.push_back(p.path);
+    }
+    const std::vector<std::optional<CaptureTime>> times = catalogCaptureTimes(catalog, ids, paths, problems);
+    for (size_t i = 0; i < photos.size(); ++i) {
+        photos[i].captureTime = times[i];
+        if (times[i]) inputs[i].captureSeconds = times[i]->seconds;
+        if (!problems[i].empty() && photos[i].error.empty()) photos[i].error = problems[i];
+    }
 
     const BurstGroups groups = groupBursts(inputs, settings);
     ShootGrouping grouping;

@@ -57,6 +57,12 @@ std::string burstSettingsText(const BurstSettings& settings);
 // CaptureTimeError / CatalogError naming the file.
 CaptureTime catalogCaptureTime(Catalog& catalog, int64_t imageId, const std::string& path);
 
+// The same for many photos (imageIds[i] is paths[i]'s), the new ones stored in one
+// transaction; a photo whose time cannot be read gets nullopt and its problem in problems[i].
+std::vector<std::optional<CaptureTime>> catalogCaptureTimes(Catalog& catalog, const std::vector<int64_t>& imageIds,
+                                                            const std::vector<std::string>& paths,
+                                                            std::vector<std::string>& problems);
+
 // Groups the results (failed ones included: they stay bursts of their own) and stores the
 // bursts. sharpnessPair: sharpnessPairIndex() of the model, -1 for no tie-break on sharpness.
 ShootGrouping groupShoot(Catalog& catalog, const std::vector<ImageResult>& results, const BurstSettings& settings,

@@ -30,6 +30,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -302,6 +303,12 @@ void InspectorWindow::createCullingActions() {
     connect(selectBelowAction_, &QAction::triggered, this, &InspectorWindow::askSelectBelow);
     rejectBelowAction_ = new QAction(QStringLiteral("Re&ject All Below Score\u2026"), this);
     connect(rejectBelowAction_, &QAction::triggered, this, &InspectorWindow::askRejectBelow);
+
+    // Every decision, single or bulk, is one step of the session's history (DecisionCommand).
+    undoAction_ = session_->undoStack()->createUndoAction(this, QStringLiteral("&Undo"));
+    undoAction_->setShortcut(QKeySequence::Undo);
+    redoAction_ = session_->undoStack()->createRedoAction(this, QStringLiteral("&Redo"));
+    redoAction_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
 }
 
 void InspectorWindow::createMenus() {
@@ -324,6 +331,10 @@ void InspectorWindow::createMenus() {
     file->addAction(moveRejectsAction_);
     file->addSeparator();
     file->addAction(quitAction_);
+
+    QMenu* edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    edit->addAction(undoAction_);
+    edit->addAction(redoAction_);
 
     QMenu* cull = menuBar()->addMenu(QStringLiteral("&Cull"));
     for (int i = 0; i < 9; ++i) {
@@ -886,7 +897,10 @@ void InspectorWindow::cull(const std::function<void(ImageId)>& mark) {
     const std::vector<ImageId> targets = cullingTargets();
     const ImageId current = currentId();
     const int row = table_->selectionModel()->currentIndex().row();
+    // A key on a selection is one undo step, however many photos it marks.
+    if (targets.size() > 1) session_->undoStack()->beginMacro(QStringLiteral("Mark %1 photos").arg(targets.size()));
     for (ImageId id : targets) mark(id);
+    if (targets.size() > 1) session_->undoStack()->endMacro();
     if (current == 0 || compareActive()) return;  // Compare keeps its panes
     const int rows = proxy_->rowCount();
     bool stillShown = false;
@@ -951,7 +965,7 @@ void InspectorWindow::keepArrowsOnTheList() {
 
 void InspectorWindow::showShortcuts() {
     QList<QAction*> culling = cullingActions_.mid(0, 9);
-    culling << autoAdvanceAction_;
+    culling << autoAdvanceAction_ << undoAction_ << redoAction_;
     QList<QAction*> moving = cullingActions_.mid(9);
     moving << compareAction_ << degradeAction_ << fitAction_ << actualSizeAction_
            << detail_->mapPanel()->toggleAction() << tableViewAction_ << gridViewAction_;
@@ -994,8 +1008,8 @@ void InspectorWindow::selectBelow(double threshold) {
 }
 
 void InspectorWindow::rejectBelow(double threshold, bool includeStarred) {
-    for (ImageId id : rejectBelowCandidates(*session_->table(), threshold, includeStarred))
-        session_->setFlag(id, CullFlag::Reject);
+    session_->setFlags(rejectBelowCandidates(*session_->table(), threshold, includeStarred), CullFlag::Reject,
+                       QStringLiteral("Reject below %1").arg(threshold));
 }
 
 void InspectorWindow::askSelectBelow() {

@@ -240,6 +240,8 @@ private:
     QAction* gridViewAction_ = nullptr;
     QAction* selectBelowAction_ = nullptr;
     QAction* rejectBelowAction_ = nullptr;
+    QAction* undoAction_ = nullptr;
+    QAction* redoAction_ = nullptr;
 };
 
 }  // namespace qc::ui

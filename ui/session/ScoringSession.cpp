@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QTimer>
+#include <QUndoStack>
 #include <QtDebug>
 
 #include <algorithm>
@@ -22,7 +23,8 @@ ScoringSession::ScoringSession(QObject* parent)
       worker_(new ScoringWorker(this)),
       scanner_(new FolderScanner(this)),
       loader_(new ModelLoader(this)),
-      batchTimer_(new QTimer(this)) {
+      batchTimer_(new QTimer(this)),
+      undoStack_(new QUndoStack(this)) {
     promptLoader_ = new PromptSetLoader(this);
     clock_.start();
     batchTimer_->setSingleShot(true);
@@ -316,15 +318,44 @@ std::optional<qint64> ScoringSession::catalogIdIfUnchanged(const QString& path) 
 }
 
 void ScoringSession::setFlag(ImageId id, CullFlag flag) {
-    if (!table_->setFlag(id, flag)) return;
-    saveDecision(id);
-    writeSidecar(id);
+    static const char* const names[] = {"Unflag", "Pick", "Reject"};
+    const ImageEntry* e = table_->entry(id);
+    if (!e) return;
+    applyDecisions({{id, flag, e->stars}}, QStringLiteral("%1 %2").arg(QLatin1String(names[int(flag)]), e->fileName));
+}
+
+void ScoringSession::setFlags(const std::vector<ImageId>& ids, CullFlag flag, const QString& text) {
+    std::vector<RowDecision> decisions;
+    for (ImageId id : ids)
+        if (const ImageEntry* e = table_->entry(id)) decisions.push_back({id, flag, e->stars});
+    applyDecisions(std::move(decisions), text);
+}
+
+void ScoringSession::applyDecisions(std::vector<RowDecision> decisions, const QString& text) {
+    decisions.erase(std::remove_if(decisions.begin(), decisions.end(),
+                                   [this](const RowDecision& d) {
+                                       const ImageEntry* e = table_->entry(d.id);
+                                       return !e || (e->flag == d.flag && e->stars == d.stars);
+                                   }),
+                    decisions.end());
+    if (decisions.empty()) return;
+    undoStack_->push(new DecisionCommand(*this, std::move(decisions), text));  // runs redo(): applyNow
+}
+
+void ScoringSession::applyNow(const std::vector<RowDecision>& decisions) {
+    std::vector<ImageId> ids;
+    for (const RowDecision& d : decisions) {
+        if (!table_->setFlag(d.id, d.flag) || !table_->setStars(d.id, d.stars)) continue;
+        ids.push_back(d.id);
+    }
+    saveDecisions(ids);
+    for (ImageId id : ids) writeSidecar(id);
 }
 
 void ScoringSession::setStars(ImageId id, int stars) {
-    if (!table_->setStars(id, stars)) return;
-    saveDecision(id);
-    writeSidecar(id);
+    const ImageEntry* e = table_->entry(id);
+    if (!e || stars < 0 || stars > 5) return;
+    applyDecisions({{id, e->flag, stars}}, QStringLiteral("%1 star(s) on %2").arg(stars).arg(e->fileName));
 }
 
 void ScoringSession::writeSidecar(ImageId id) {
@@ -347,19 +378,28 @@ void ScoringSession::writeSidecar(ImageId id) {
     }
 }
 
-void ScoringSession::saveDecision(ImageId id) {
-    const ImageEntry* e = table_->entry(id);
-    if (!catalog_ || !e) return;
-    for (const QString& file : e->files()) {  // both files of a RAW+JPEG pair
-        try {
-            const int64_t imageId = catalog_->resolve(file.toStdString()).id;
-            qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
-            d.flag = qc::CatalogFlag(int(e->flag));
-            d.stars = e->stars;
-            catalog_->setDecision(imageId, d);
-        } catch (const std::exception& ex) {
-            qWarning("catalog: %s", ex.what());
+void ScoringSession::saveDecisions(const std::vector<ImageId>& ids) {
+    if (!catalog_) return;
+    std::vector<std::pair<int64_t, qc::CatalogDecision>> rows;
+    for (ImageId id : ids) {
+        const ImageEntry* e = table_->entry(id);
+        if (!e) continue;
+        for (const QString& file : e->files()) {  // both files of a RAW+JPEG pair
+            try {
+                const int64_t imageId = catalog_->resolve(file.toStdString()).id;
+                qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
+                d.flag = qc::CatalogFlag(int(e->flag));
+                d.stars = e->stars;
+                rows.emplace_back(imageId, d);
+            } catch (const std::exception& ex) {
+                qWarning("catalog: %s", ex.what());
+            }
         }
+    }
+    try {
+        if (!rows.empty()) catalog_->setDecisions(rows);  // one transaction: a bulk rule is one step
+    } catch (const std::exception& ex) {
+        qWarning("catalog: %s", ex.what());
     }
 }
 
@@ -378,6 +418,9 @@ TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& fol
     }
     TransferReport report = transferFiles(paths, folder, mode);
     if (mode == TransferMode::Move) {
+        // Undo steps name files by their old paths and sidecars; after a move they would write
+        // where the photos no longer are.
+        if (!report.done.empty()) undoStack_->clear();
         for (const auto& [from, to] : report.done) {
             if (idByCompanion.contains(from))
                 table_->setCompanionPath(idByCompanion.value(from), to);

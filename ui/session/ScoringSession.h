@@ -29,6 +29,7 @@
 #include "images/ResizePolicy.h"
 #include "library/PhotoPairs.h"
 #include "library/XmpSidecar.h"
+#include "ui/session/DecisionCommand.h"
 #include "ui/session/FileTransfer.h"
 #include "ui/session/FolderScanner.h"
 #include "ui/session/ImageEntry.h"
@@ -37,6 +38,7 @@
 #include "ui/session/ScoringProgress.h"
 
 class QTimer;
+class QUndoStack;
 
 namespace qc {
 class Catalog;
@@ -110,9 +112,16 @@ public:
     void setSidecarWriting(std::optional<qc::SidecarNaming> naming) { sidecarNaming_ = naming; }
     std::optional<qc::SidecarNaming> sidecarWriting() const { return sidecarNaming_; }
     std::shared_ptr<qc::Catalog> sharedCatalog() const { return catalog_; }  // for other windows' threads
-    // Culling marks: set in the table and saved to the catalog before returning.
+    // Culling marks: set in the table and saved to the catalog before returning. Each call is
+    // one step of undoStack() (DecisionCommand: rows, catalog rows and sidecars come back exactly).
     void setFlag(ImageId id, CullFlag flag);
     void setStars(ImageId id, int stars);
+    // Many rows in one undo step (a bulk rule, a key on a selection); the catalog rows in one
+    // transaction. Rows that would not change are left out; nothing to change pushes nothing.
+    void setFlags(const std::vector<ImageId>& ids, CullFlag flag, const QString& text);
+    void applyDecisions(std::vector<RowDecision> decisions, const QString& text);
+    // Ctrl+Z / Ctrl+Shift+Z: every decision made through the calls above.
+    QUndoStack* undoStack() const { return undoStack_; }
 
     // Copies or moves every image flagged `flag` (with its sidecars) into folder; moved rows
     // and their catalog entries follow the files, keeping scores and decisions. Skipped files
@@ -152,7 +161,9 @@ private:
     void queue(const std::vector<ImageId>& ids);
     void setScoring(bool scoring);
     std::optional<qint64> catalogIdIfUnchanged(const QString& path) const;
-    void saveDecision(ImageId id);
+    friend class DecisionCommand;
+    void applyNow(const std::vector<RowDecision>& decisions);  // DecisionCommand's first redo()
+    void saveDecisions(const std::vector<ImageId>& ids);
     void writeSidecar(ImageId id);
     double now() const { return clock_.elapsed() / 1000.0; }
 
@@ -180,6 +191,7 @@ private:
     std::vector<ScoredImage> pending_;  // results not yet in the table
     QTimer* batchTimer_;
     QElapsedTimer sinceBatch_;
+    QUndoStack* undoStack_;
 };
 
 }  // namespace qc::ui
