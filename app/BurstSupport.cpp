@@ -64,7 +64,7 @@ std::optional<ScoredShoot> scoreShoot(const std::string& command, const ShootArg
     }
     ScoringEngine engine(model, args.scoring);
     CatalogScorerCounts counts;
-    const ImageScorer scorer = catalogScorer(catalog, engine, &counts);
+    const ImageScorer scorer = catalogScorer(catalog, engine, &counts, /*readCache=*/true, /*withEmbeddings=*/true);
     ScoredShoot shoot;
     shoot.pairs = model->info().pairs;
     const std::atomic<bool>& interruptFlag = watchInterrupts();
