@@ -41,6 +41,7 @@
 #include "models/ModelLocator.h"
 #include "models/ModelRegistry.h"
 #include "ui/inspector/AboutDialog.h"
+#include "ui/inspector/BurstActions.h"
 #include "ui/inspector/CompareView.h"
 #include "ui/inspector/FullScreenViewer.h"
 #include "ui/inspector/GridTileDelegate.h"
@@ -309,6 +310,9 @@ void InspectorWindow::createCullingActions() {
     undoAction_->setShortcut(QKeySequence::Undo);
     redoAction_ = session_->undoStack()->createRedoAction(this, QStringLiteral("&Redo"));
     redoAction_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+
+    bursts_ = new BurstActions(*session_, *proxy_, [this] { return currentId(); }, this);
+    connect(bursts_, &BurstActions::compareRequested, this, &InspectorWindow::compareEntries);
 }
 
 void InspectorWindow::createMenus() {
@@ -346,6 +350,7 @@ void InspectorWindow::createMenus() {
     cull->addSeparator();
     cull->addAction(selectBelowAction_);
     cull->addAction(rejectBelowAction_);
+    cull->addAction(bursts_->rulesAction());
     cull->addSeparator();
     cull->addAction(writeXmpAction_);
     cull->addAction(lightroomNamingAction_);
@@ -355,6 +360,9 @@ void InspectorWindow::createMenus() {
     view->addAction(tableViewAction_);
     view->addAction(gridViewAction_);
     view->addAction(compareAction_);
+    view->addAction(bursts_->compareBurstAction());
+    view->addAction(bursts_->collapseAction());
+    view->addAction(bursts_->toggleStackAction());
     view->addAction(degradeAction_);
     view->addSeparator();
     view->addAction(fitAction_);
@@ -494,6 +502,11 @@ void InspectorWindow::createCentralArea() {
     grid_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // One selection for both views: switching keeps the selection and the current image.
     grid_->setSelectionModel(table_->selectionModel());
+    // A double click on a stack (a burst shown as its best frame) opens or closes it.
+    for (QAbstractItemView* view : {static_cast<QAbstractItemView*>(table_), static_cast<QAbstractItemView*>(grid_)})
+        connect(view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+            bursts_->toggleStack(proxy_->idAt(index.row()));
+        });
     listStack_ = new QStackedWidget(this);
     listStack_->addWidget(table_);
     listStack_->addWidget(grid_);
@@ -965,9 +978,9 @@ void InspectorWindow::keepArrowsOnTheList() {
 
 void InspectorWindow::showShortcuts() {
     QList<QAction*> culling = cullingActions_.mid(0, 9);
-    culling << autoAdvanceAction_ << undoAction_ << redoAction_;
+    culling << autoAdvanceAction_ << undoAction_ << redoAction_ << bursts_->rulesAction();
     QList<QAction*> moving = cullingActions_.mid(9);
-    moving << compareAction_ << degradeAction_ << fitAction_ << actualSizeAction_
+    moving << compareAction_ << bursts_->compareBurstAction() << bursts_->toggleStackAction() << degradeAction_ << fitAction_ << actualSizeAction_
            << detail_->mapPanel()->toggleAction() << tableViewAction_ << gridViewAction_;
     const QList<QPair<QString, QList<QAction*>>> groups{
         {QStringLiteral("Culling"), culling},
@@ -1055,6 +1068,10 @@ void InspectorWindow::compareSelected() {
         statusBar()->showMessage(QStringLiteral("Select two to four images to compare them."), 4000);
         return;
     }
+    compareEntries(entries);
+}
+
+void InspectorWindow::compareEntries(const std::vector<ImageEntry>& entries) {
     if (!compare_) {
         compare_ = new CompareView(this);
         compare_->addActions(

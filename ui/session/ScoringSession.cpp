@@ -10,6 +10,7 @@
 #include "engine/ScoringEngine.h"
 #include "library/Catalog.h"
 #include "library/CatalogScorer.h"
+#include "library/ShootBursts.h"
 #include "models/ModelLocator.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringWorker.h"
@@ -440,6 +441,109 @@ TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& fol
 
 bool ScoringSession::settled() const {
     return !scoring_ && pending_.empty() && !scanner_->scanning() && !loader_->loading() && !promptLoader_->loading();
+}
+
+}  // namespace qc::ui
+
+namespace qc::ui {
+
+void ScoringSession::readMissingCaptureTimes() {
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        if (e.captureSeconds) continue;
+        try {
+            const std::string path = e.path.toStdString();
+            const auto known = catalogIdIfUnchanged(e.path);
+            const qc::CaptureTime t = known ? qc::catalogCaptureTime(*catalog_, *known, path) : qc::readCaptureTime(path);
+            table_->setCaptureTime(e.id, t.seconds, t.source == qc::CaptureTimeSource::FileModified);
+        } catch (const std::exception& ex) {
+            qWarning("capture time: %s", ex.what());  // the row then stays a burst of its own
+        }
+    }
+}
+
+std::vector<qc::BurstPhoto> ScoringSession::burstPhotos() const {
+    const int sharpness = qc::sharpnessPairIndex(table_->pairs());
+    std::vector<qc::BurstPhoto> photos;
+    photos.reserve(size_t(table_->count()));
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        qc::BurstPhoto p;
+        p.name = e.path.toStdString();
+        p.captureSeconds = e.captureSeconds;
+        if (e.hasScore()) {
+            p.score = e.score;
+            p.embedding = e.embedding;
+            if (sharpness >= 0 && size_t(sharpness) < e.pairProbabilities.size())
+                p.sharpness = e.pairProbabilities[size_t(sharpness)];
+        }
+        photos.push_back(std::move(p));
+    }
+    return photos;
+}
+
+int ScoringSession::countBursts(const qc::BurstSettings& settings) {
+    readMissingCaptureTimes();
+    return int(qc::groupBursts(burstPhotos(), settings).bursts.size());
+}
+
+int ScoringSession::groupBursts(const qc::BurstSettings& settings) {
+    burstSettings_ = settings;
+    readMissingCaptureTimes();
+    const qc::BurstGroups groups = qc::groupBursts(burstPhotos(), settings);
+    std::vector<ScoreTableModel::BurstPlace> places;
+    std::vector<qc::CatalogBurst> stored;
+    for (const qc::Burst& burst : groups.bursts) {
+        const ImageEntry& first = table_->entryAt(int(burst.members.front()));
+        const auto firstCatalogId = catalogIdIfUnchanged(first.path);
+        for (size_t position = 0; position < burst.members.size(); ++position) {
+            const ImageEntry& e = table_->entryAt(int(burst.members[position]));
+            const bool best = burst.best == burst.members[position];
+            places.push_back({e.id, qint64(first.id), int(position), int(burst.members.size()), best});
+            if (const auto id = firstCatalogId ? catalogIdIfUnchanged(e.path) : std::nullopt)
+                stored.push_back({*id, *firstCatalogId, int(position), int(burst.members.size()), best});
+        }
+    }
+    table_->setBursts(places);
+    if (catalog_ && !stored.empty()) {
+        try {
+            catalog_->replaceBursts(stored, qc::burstSettingsText(settings));
+        } catch (const std::exception& ex) {
+            qWarning("catalog: %s", ex.what());
+        }
+    }
+    return int(groups.bursts.size());
+}
+
+std::vector<qc::CullCandidate> ScoringSession::cullCandidates(const qc::BurstSettings& settings) {
+    readMissingCaptureTimes();
+    const qc::BurstGroups groups = qc::groupBursts(burstPhotos(), settings);
+    std::vector<qc::CullCandidate> candidates;
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        const qc::Burst& burst = groups.bursts[groups.burstOf[size_t(row)]];
+        qc::CullCandidate c;
+        if (e.hasScore()) c.score = e.score;
+        c.flag = qc::CatalogFlag(int(e.flag));
+        c.stars = e.stars;
+        c.burstId = qint64(table_->entryAt(int(burst.members.front())).id);
+        c.best = burst.best == size_t(row);
+        candidates.push_back(c);
+    }
+    return candidates;
+}
+
+void ScoringSession::applyCullPlan(const qc::CullPlan& plan, const QString& text) {
+    std::vector<RowDecision> decisions;
+    for (size_t row : plan.picks) {
+        const ImageEntry& e = table_->entryAt(int(row));
+        decisions.push_back({e.id, CullFlag::Pick, e.stars});
+    }
+    for (size_t row : plan.rejects) {
+        const ImageEntry& e = table_->entryAt(int(row));
+        decisions.push_back({e.id, CullFlag::Reject, e.stars});
+    }
+    applyDecisions(std::move(decisions), text);
 }
 
 }  // namespace qc::ui

@@ -27,6 +27,8 @@
 #include "engine/ScoringEngine.h"
 #include "images/PixelSource.h"
 #include "images/ResizePolicy.h"
+#include "library/BurstGrouping.h"
+#include "library/CullRules.h"
 #include "library/PhotoPairs.h"
 #include "library/XmpSidecar.h"
 #include "ui/session/DecisionCommand.h"
@@ -120,6 +122,20 @@ public:
     // transaction. Rows that would not change are left out; nothing to change pushes nothing.
     void setFlags(const std::vector<ImageId>& ids, CullFlag flag, const QString& text);
     void applyDecisions(std::vector<RowDecision> decisions, const QString& text);
+    // Bursts of the open photos (core's groupBursts: capture time gap and embedding similarity):
+    // capture times read where rows have none, each row's place set in the table (stacks in the
+    // views), the bursts stored in the catalog. Returns the number of groups.
+    int groupBursts(const qc::BurstSettings& settings);
+    // How many groups those settings would make, changing nothing (the slider's live count).
+    int countBursts(const qc::BurstSettings& settings);
+    const qc::BurstSettings& burstSettings() const { return burstSettings_; }
+
+    // The bulk rules (core's library/CullRules.h) over the rows, in row order: the candidates,
+    // with bursts as `settings` would group them (nothing stored), for a plan to be counted
+    // before anything changes; then the plan applied as one undo step.
+    std::vector<qc::CullCandidate> cullCandidates(const qc::BurstSettings& settings);
+    void applyCullPlan(const qc::CullPlan& plan, const QString& text);
+
     // Ctrl+Z / Ctrl+Shift+Z: every decision made through the calls above.
     QUndoStack* undoStack() const { return undoStack_; }
 
@@ -165,6 +181,8 @@ private:
     void applyNow(const std::vector<RowDecision>& decisions);  // DecisionCommand's first redo()
     void saveDecisions(const std::vector<ImageId>& ids);
     void writeSidecar(ImageId id);
+    void readMissingCaptureTimes();
+    std::vector<qc::BurstPhoto> burstPhotos() const;  // one per row, in row order
     double now() const { return clock_.elapsed() / 1000.0; }
 
     ScoreTableModel* table_;
@@ -192,6 +210,7 @@ private:
     QTimer* batchTimer_;
     QElapsedTimer sinceBatch_;
     QUndoStack* undoStack_;
+    qc::BurstSettings burstSettings_;
 };
 
 }  // namespace qc::ui
