@@ -13,12 +13,16 @@ namespace qc::cli {
 void addShootOptions(QCommandLineParser& parser, bool withCatalogAndRecursive) {
     parser.addOptions({
         {"model", "Model file or registry id (default: the installed model).", "PATH"},
-        {"resize", "Resize policy of the scores (default long:1024/fast, the window's; scores the catalog "
-                   "holds under it are not computed again).", "POLICY", "long:1024/fast"},
+        {"resize",
+         "Resize policy of the scores (default long:1024/fast, the window's; scores the catalog "
+         "holds under it are not computed again).",
+         "POLICY", "long:1024/fast"},
         {"gap", "Longest time between two frames of one burst, in seconds (default 2).", "S", "2"},
-        {"similarity", "Lowest cosine similarity of the image embeddings of two consecutive frames of one "
-                       "burst (default " + QString::number(kDefaultBurstSimilarity) + ").", "X",
-         QString::number(kDefaultBurstSimilarity)},
+        {"similarity",
+         "Lowest cosine similarity of the image embeddings of two consecutive frames of one "
+         "burst (default " +
+             QString::number(kDefaultBurstSimilarity) + ").",
+         "X", QString::number(kDefaultBurstSimilarity)},
     });
     if (withCatalogAndRecursive)
         parser.addOptions({
@@ -35,11 +39,14 @@ std::string catalogPathOption(const QCommandLineParser& parser) {
 std::string parseShootOptions(const QCommandLineParser& parser, ShootArguments& args) {
     args.modelPath = parser.value("model").toStdString();
     const auto policy = ResizePolicy::parse(parser.value("resize").toStdString());
-    if (!policy) return "invalid --resize '" + parser.value("resize").toStdString() + "' (native, long:N or long:N/fast)";
+    if (!policy)
+        return "invalid --resize '" + parser.value("resize").toStdString() +
+               "' (native, long:N or long:N/fast)";
     args.scoring.resize = *policy;
     bool ok = false;
     args.bursts.maxGapSeconds = parser.value("gap").toDouble(&ok);
-    if (!ok || args.bursts.maxGapSeconds < 0) return "invalid --gap '" + parser.value("gap").toStdString() + "' (seconds, 0 or more)";
+    if (!ok || args.bursts.maxGapSeconds < 0)
+        return "invalid --gap '" + parser.value("gap").toStdString() + "' (seconds, 0 or more)";
     args.bursts.minSimilarity = parser.value("similarity").toDouble(&ok);
     if (!ok || args.bursts.minSimilarity < -1 || args.bursts.minSimilarity > 1)
         return "invalid --similarity '" + parser.value("similarity").toStdString() + "' (-1 to 1)";
@@ -47,8 +54,9 @@ std::string parseShootOptions(const QCommandLineParser& parser, ShootArguments& 
     return parseDeviceOptions(parser, args.modelOptions, args.scoring.batch);
 }
 
-std::optional<ScoredShoot> scoreShoot(const std::string& command, const ShootArguments& args, Catalog& catalog,
-                                      const std::vector<std::string>& images, bool& interrupted) {
+std::optional<ScoredShoot> scoreShoot(const std::string& command, const ShootArguments& args,
+                                      Catalog& catalog, const std::vector<std::string>& images,
+                                      bool& interrupted) {
     std::string problem;
     const std::optional<ModelChoice> choice = chooseModel(args.modelPath, problem);
     if (!choice) {
@@ -64,7 +72,8 @@ std::optional<ScoredShoot> scoreShoot(const std::string& command, const ShootArg
     }
     ScoringEngine engine(model, args.scoring);
     CatalogScorerCounts counts;
-    const ImageScorer scorer = catalogScorer(catalog, engine, &counts, /*readCache=*/true, /*withEmbeddings=*/true);
+    const ImageScorer scorer =
+        catalogScorer(catalog, engine, &counts, /*readCache=*/true, /*withEmbeddings=*/true);
     ScoredShoot shoot;
     shoot.pairs = model->info().pairs;
     const std::atomic<bool>& interruptFlag = watchInterrupts();

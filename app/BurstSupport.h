@@ -43,7 +43,8 @@ struct ScoredShoot {
 // Loads the model and scores the images through the catalog (cached scores are not computed
 // again; new ones are stored). command names the program in messages. nullopt: the model could
 // not be loaded (reported), or the run was interrupted (interrupted set).
-std::optional<ScoredShoot> scoreShoot(const std::string& command, const ShootArguments& args, Catalog& catalog,
-                                      const std::vector<std::string>& images, bool& interrupted);
+std::optional<ScoredShoot> scoreShoot(const std::string& command, const ShootArguments& args,
+                                      Catalog& catalog, const std::vector<std::string>& images,
+                                      bool& interrupted);
 
 }  // namespace qc::cli

@@ -23,19 +23,24 @@ struct RuleArguments {
 };
 
 std::string parseRuleArguments(const QCommandLineParser& parser, RuleArguments& a) {
-    if (const std::string problem = parseShootOptions(parser, a.shoot); !problem.empty()) return problem;
+    if (const std::string problem = parseShootOptions(parser, a.shoot); !problem.empty())
+        return problem;
     a.bestOfBursts = parser.isSet("best-of-bursts");
     bool ok = false;
     if (parser.isSet("reject-below")) {
         a.rejectBelow = parser.value("reject-below").toDouble(&ok);
-        if (!ok || *a.rejectBelow < 0 || *a.rejectBelow > 1) return "invalid --reject-below (a score, 0 to 1)";
+        if (!ok || *a.rejectBelow < 0 || *a.rejectBelow > 1)
+            return "invalid --reject-below (a score, 0 to 1)";
     }
     if (parser.isSet("pick-top")) {
         a.pickTop = parser.value("pick-top").toDouble(&ok);
-        if (!ok || *a.pickTop < 0 || *a.pickTop > 100) return "invalid --pick-top (a percentage, 0 to 100)";
+        if (!ok || *a.pickTop < 0 || *a.pickTop > 100)
+            return "invalid --pick-top (a percentage, 0 to 100)";
     }
-    if (parser.isSet("pick") || parser.isSet("reject") || parser.isSet("unflag") || parser.isSet("stars"))
-        return "a rule (--best-of-bursts, --reject-below, --pick-top) and --pick/--reject/--unflag/--stars exclude each other";
+    if (parser.isSet("pick") || parser.isSet("reject") || parser.isSet("unflag") ||
+        parser.isSet("stars"))
+        return "a rule (--best-of-bursts, --reject-below, --pick-top) and "
+               "--pick/--reject/--unflag/--stars exclude each other";
     a.includeStarred = parser.isSet("include-starred");
     a.dryRun = parser.isSet("dry-run");
     return {};
@@ -73,14 +78,15 @@ std::vector<CullCandidate> candidatesOf(Catalog& catalog, const std::vector<Shoo
 
 // Applies a plan to the candidates in memory, so the next rule sees its result; returns the
 // flag each changed candidate gets.
-void merge(const CullPlan& plan, std::vector<CullCandidate>& candidates, std::map<size_t, CatalogFlag>& changes) {
+void merge(const CullPlan& plan, std::vector<CullCandidate>& candidates,
+           std::map<size_t, CatalogFlag>& changes) {
     for (size_t i : plan.picks) changes[i] = candidates[i].flag = CatalogFlag::Pick;
     for (size_t i : plan.rejects) changes[i] = candidates[i].flag = CatalogFlag::Reject;
 }
 
 void report(const char* rule, const CullPlan& plan) {
-    std::cerr << "qualiclip cull: " << rule << ": " << plan.picks.size() << " to pick, " << plan.rejects.size()
-              << " to reject\n";
+    std::cerr << "qualiclip cull: " << rule << ": " << plan.picks.size() << " to pick, "
+              << plan.rejects.size() << " to reject\n";
 }
 
 std::string rowJson(const std::string& path, const CatalogDecision& d) {
@@ -97,11 +103,15 @@ std::string rowJson(const std::string& path, const CatalogDecision& d) {
 
 void addCullRuleOptions(QCommandLineParser& parser) {
     parser.addOptions({
-        {"best-of-bursts", "Rule: group the images into bursts (--gap, --similarity) and pick the best of each, "
-                           "rejecting the others (picks and starred photos are never rejected)."},
-        {"reject-below", "Rule: reject unflagged images scored below SCORE (starred ones only with "
-                         "--include-starred).", "SCORE"},
-        {"pick-top", "Rule: pick the PERCENT best-scored images (rejects stay rejected).", "PERCENT"},
+        {"best-of-bursts",
+         "Rule: group the images into bursts (--gap, --similarity) and pick the best of each, "
+         "rejecting the others (picks and starred photos are never rejected)."},
+        {"reject-below",
+         "Rule: reject unflagged images scored below SCORE (starred ones only with "
+         "--include-starred).",
+         "SCORE"},
+        {"pick-top", "Rule: pick the PERCENT best-scored images (rejects stay rejected).",
+         "PERCENT"},
         {"include-starred", "--reject-below also rejects starred images."},
         {"dry-run", "Print how many images the rules would pick and reject, change nothing."},
     });
@@ -109,7 +119,8 @@ void addCullRuleOptions(QCommandLineParser& parser) {
 }
 
 bool cullRuleRequested(const QCommandLineParser& parser) {
-    return parser.isSet("best-of-bursts") || parser.isSet("reject-below") || parser.isSet("pick-top");
+    return parser.isSet("best-of-bursts") || parser.isSet("reject-below") ||
+           parser.isSet("pick-top");
 }
 
 int runCullRules(const QCommandLineParser& parser, const std::vector<std::string>& inputs,
@@ -129,14 +140,16 @@ int runCullRules(const QCommandLineParser& parser, const std::vector<std::string
     for (const CollectionProblem& p : collected.problems)
         std::cerr << "qualiclip cull: '" << p.path << "': " << p.reason << "\n";
     bool interrupted = false;
-    const std::optional<ScoredShoot> shoot = scoreShoot("cull", args.shoot, *catalog, collected.images, interrupted);
+    const std::optional<ScoredShoot> shoot =
+        scoreShoot("cull", args.shoot, *catalog, collected.images, interrupted);
     if (!shoot) return interrupted ? kExitInterrupted : kExitUsage;
 
     try {
         // Grouping stores the bursts; the other rules leave the stored bursts alone.
-        const ShootGrouping grouping =
-            args.bestOfBursts ? groupShoot(*catalog, shoot->results, args.shoot.bursts, sharpnessPairIndex(shoot->pairs))
-                              : ungrouped(*catalog, shoot->results);
+        const ShootGrouping grouping = args.bestOfBursts
+                                           ? groupShoot(*catalog, shoot->results, args.shoot.bursts,
+                                                        sharpnessPairIndex(shoot->pairs))
+                                           : ungrouped(*catalog, shoot->results);
         std::vector<CullCandidate> candidates = candidatesOf(*catalog, grouping.photos);
         std::map<size_t, CatalogFlag> changes;
         if (args.bestOfBursts) {
@@ -145,7 +158,8 @@ int runCullRules(const QCommandLineParser& parser, const std::vector<std::string
             merge(plan, candidates, changes);
         }
         if (args.rejectBelow) {
-            const CullPlan plan = planRejectBelow(candidates, *args.rejectBelow, args.includeStarred);
+            const CullPlan plan =
+                planRejectBelow(candidates, *args.rejectBelow, args.includeStarred);
             report("reject below", plan);
             merge(plan, candidates, changes);
         }

@@ -65,9 +65,10 @@ int similarity(int argc, char** argv) {
     const fs::path folder = freshFolder();
     const auto frames = qc::fixtures::writeBurstShoot(folder.string(), spec);
     const std::string modelPath = textOption(argc, argv, "--model");
-    auto model = modelPath.empty() ? std::shared_ptr<const qc::QualiClipModel>(qc::QualiClipModel::fromCheckpoint(
-                                         qc::makeRandomCheckpoint(qc::releasedModelSpec(), 1)))
-                                   : qc::QualiClipModel::load(modelPath);
+    auto model = modelPath.empty()
+                     ? std::shared_ptr<const qc::QualiClipModel>(qc::QualiClipModel::fromCheckpoint(
+                           qc::makeRandomCheckpoint(qc::releasedModelSpec(), 1)))
+                     : qc::QualiClipModel::load(modelPath);
     const qc::ScoringEngine engine(model, {});
     std::vector<std::vector<float>> embeddings;
     const auto start = std::chrono::steady_clock::now();
@@ -79,8 +80,8 @@ int similarity(int argc, char** argv) {
         }
         embeddings.push_back(r.embedding);
     }
-    std::printf("shoot: %d scenes, %zu frames of %dx%d, scored in %.1f s (%s)\n", spec.scenes, frames.size(),
-                spec.width, spec.height, since(start),
+    std::printf("shoot: %d scenes, %zu frames of %dx%d, scored in %.1f s (%s)\n", spec.scenes,
+                frames.size(), spec.width, spec.height, since(start),
                 modelPath.empty() ? "full-size random-weight model" : modelPath.c_str());
     std::vector<double> within, across;
     for (size_t i = 1; i < frames.size(); ++i) {
@@ -94,16 +95,20 @@ int similarity(int argc, char** argv) {
         for (double x : v) sum += x;
         return v.empty() ? 0 : sum / double(v.size());
     };
-    std::printf("within a burst (%zu steps): min %.5f  mean %.5f  max %.5f\n", within.size(), within.front(),
-                mean(within), within.back());
-    std::printf("across scenes  (%zu boundaries): min %.5f  mean %.5f  max %.5f\n", across.size(), across.front(),
-                mean(across), across.back());
+    std::printf("within a burst (%zu steps): min %.5f  mean %.5f  max %.5f\n", within.size(),
+                within.front(), mean(within), within.back());
+    std::printf("across scenes  (%zu boundaries): min %.5f  mean %.5f  max %.5f\n", across.size(),
+                across.front(), mean(across), across.back());
     std::printf("%8s  %22s  %22s\n", "S", "boundaries separated", "burst steps cut");
-    for (double s : {0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9998, 0.9999}) {
-        const auto separated = std::count_if(across.begin(), across.end(), [&](double x) { return x < s; });
-        const auto cut = std::count_if(within.begin(), within.end(), [&](double x) { return x < s; });
-        std::printf("%8.4f  %12zu of %3zu (%3.0f%%)  %12zu of %3zu\n", s, size_t(separated), across.size(),
-                    100.0 * double(separated) / double(across.size()), size_t(cut), within.size());
+    for (double s :
+         {0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9998, 0.9999}) {
+        const auto separated =
+            std::count_if(across.begin(), across.end(), [&](double x) { return x < s; });
+        const auto cut =
+            std::count_if(within.begin(), within.end(), [&](double x) { return x < s; });
+        std::printf("%8.4f  %12zu of %3zu (%3.0f%%)  %12zu of %3zu\n", s, size_t(separated),
+                    across.size(), 100.0 * double(separated) / double(across.size()), size_t(cut),
+                    within.size());
     }
     fs::remove_all(folder);
     return 0;
@@ -138,7 +143,8 @@ int grouping(int argc, char** argv) {
             for (float& x : r.embedding) x += 0.1f * gauss(rng);
             const int64_t id = catalog.resolve(path).id;
             scores.emplace_back(id, &r);
-            times.emplace_back(id, qc::CaptureTime{i / 5 * 10.0 + (i % 5) * 0.3, "", qc::CaptureTimeSource::Exif});
+            times.emplace_back(
+                id, qc::CaptureTime{i / 5 * 10.0 + (i % 5) * 0.3, "", qc::CaptureTimeSource::Exif});
         }
         catalog.storeScores(scores);
         catalog.storeCaptureTimes(times);
@@ -153,22 +159,28 @@ int grouping(int argc, char** argv) {
     std::vector<qc::BurstPhoto> photos;
     photos.reserve(inputs.size());
     for (const auto& in : inputs)
-        photos.push_back({in.path, in.captureTime ? std::optional<double>(in.captureTime->seconds) : std::nullopt,
-                          in.embedding, in.score, in.pairProbabilities.size() > 1 ? in.pairProbabilities[1] : 0.0});
+        photos.push_back(
+            {in.path,
+             in.captureTime ? std::optional<double>(in.captureTime->seconds) : std::nullopt,
+             in.embedding, in.score,
+             in.pairProbabilities.size() > 1 ? in.pairProbabilities[1] : 0.0});
     const qc::BurstGroups groups = qc::groupBursts(photos, {});
     const double groupSeconds = since(group);
     const auto store = std::chrono::steady_clock::now();
     std::vector<qc::CatalogBurst> bursts;
     for (size_t i = 0; i < photos.size(); ++i) {
         const qc::Burst& b = groups.bursts[groups.burstOf[i]];
-        bursts.push_back({inputs[i].id, inputs[b.members.front()].id, int(groups.positionOf[i]), int(b.members.size()),
-                          b.best == i});
+        bursts.push_back({inputs[i].id, inputs[b.members.front()].id, int(groups.positionOf[i]),
+                          int(b.members.size()), b.best == i});
     }
     catalog.replaceBursts(bursts, "gap=2 similarity=0.9");
     const double storeSeconds = since(store);
-    std::printf("%zu photos (1024-float embeddings) -> %zu bursts\n", inputs.size(), groups.bursts.size());
-    std::printf("open catalog %.3f s, read inputs %.3f s, group %.3f s, store bursts %.3f s; read + group %.3f s\n",
-                openSeconds, readSeconds, groupSeconds, storeSeconds, readSeconds + groupSeconds);
+    std::printf("%zu photos (1024-float embeddings) -> %zu bursts\n", inputs.size(),
+                groups.bursts.size());
+    std::printf(
+        "open catalog %.3f s, read inputs %.3f s, group %.3f s, store bursts %.3f s; read + group "
+        "%.3f s\n",
+        openSeconds, readSeconds, groupSeconds, storeSeconds, readSeconds + groupSeconds);
     fs::remove_all(folder);
     return 0;
 }
@@ -179,7 +191,9 @@ int main(int argc, char** argv) {
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "similarity") return similarity(argc, argv);
     if (mode == "grouping") return grouping(argc, argv);
-    std::fprintf(stderr, "usage: qualiclip-burst-bench similarity [--scenes N] [--width W] [--seed S] [--model PATH]\n"
-                         "       qualiclip-burst-bench grouping [--images N]\n");
+    std::fprintf(stderr,
+                 "usage: qualiclip-burst-bench similarity [--scenes N] [--width W] [--seed S] "
+                 "[--model PATH]\n"
+                 "       qualiclip-burst-bench grouping [--images N]\n");
     return 2;
 }

@@ -24,7 +24,8 @@ bool sameBurst(const BurstPhoto& a, const BurstPhoto& b, const BurstSettings& se
     return similarity && *similarity >= settings.minSimilarity;
 }
 
-std::optional<size_t> bestOfBurst(const std::vector<BurstPhoto>& photos, const std::vector<size_t>& members) {
+std::optional<size_t> bestOfBurst(const std::vector<BurstPhoto>& photos,
+                                  const std::vector<size_t>& members) {
     std::optional<size_t> best;
     for (size_t i : members) {
         const BurstPhoto& p = photos[i];
@@ -51,8 +52,10 @@ BurstGroups groupBursts(const std::vector<BurstPhoto>& photos, const BurstSettin
     std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
         const BurstPhoto& a = photos[x];
         const BurstPhoto& b = photos[y];
-        if (a.captureSeconds.has_value() != b.captureSeconds.has_value()) return a.captureSeconds.has_value();
-        if (a.captureSeconds && *a.captureSeconds != *b.captureSeconds) return *a.captureSeconds < *b.captureSeconds;
+        if (a.captureSeconds.has_value() != b.captureSeconds.has_value())
+            return a.captureSeconds.has_value();
+        if (a.captureSeconds && *a.captureSeconds != *b.captureSeconds)
+            return *a.captureSeconds < *b.captureSeconds;
         if (a.name != b.name) return a.name < b.name;
         return x < y;
     });
@@ -62,7 +65,8 @@ BurstGroups groupBursts(const std::vector<BurstPhoto>& photos, const BurstSettin
     groups.positionOf.assign(photos.size(), 0);
     for (size_t k = 0; k < order.size(); ++k) {
         const size_t i = order[k];
-        if (k == 0 || !sameBurst(photos[order[k - 1]], photos[i], settings)) groups.bursts.emplace_back();
+        if (k == 0 || !sameBurst(photos[order[k - 1]], photos[i], settings))
+            groups.bursts.emplace_back();
         Burst& burst = groups.bursts.back();
         groups.burstOf[i] = groups.bursts.size() - 1;
         groups.positionOf[i] = burst.members.size();

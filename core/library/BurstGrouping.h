@@ -43,9 +43,9 @@ struct BurstSettings {
 };
 
 struct BurstPhoto {
-    std::string name;                     // file name or path: the last tie-break and the order of equal times
+    std::string name;  // file name or path: the last tie-break and the order of equal times
     std::optional<double> captureSeconds;  // library/CaptureTime.h
-    std::vector<float> embedding;         // empty when not scored
+    std::vector<float> embedding;          // empty when not scored
     std::optional<double> score;
     double sharpness = 0;  // probability of the sharpness pair, 0 when unknown
 };
@@ -71,6 +71,7 @@ std::optional<double> cosineSimilarity(const std::vector<float>& a, const std::v
 bool sameBurst(const BurstPhoto& a, const BurstPhoto& b, const BurstSettings& settings);
 
 // The index of the best photo among members (the rule above), nullopt when none has a score.
-std::optional<size_t> bestOfBurst(const std::vector<BurstPhoto>& photos, const std::vector<size_t>& members);
+std::optional<size_t> bestOfBurst(const std::vector<BurstPhoto>& photos,
+                                  const std::vector<size_t>& members);
 
 }  // namespace qc

@@ -39,7 +39,8 @@ bool allDigits(const std::string& s) {
 std::optional<int> parseOffset(const std::string& text) {
     int hours = 0, minutes = 0;
     char sign = 0;
-    if (text.size() != 6 || std::sscanf(text.c_str(), "%c%2d:%2d", &sign, &hours, &minutes) != 3) return std::nullopt;
+    if (text.size() != 6 || std::sscanf(text.c_str(), "%c%2d:%2d", &sign, &hours, &minutes) != 3)
+        return std::nullopt;
     if ((sign != '+' && sign != '-') || hours > 14 || minutes > 59) return std::nullopt;
     return (sign == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
 }
@@ -67,20 +68,24 @@ std::optional<CaptureTimeSource> parseCaptureTimeSource(const std::string& name)
     return std::nullopt;
 }
 
-std::optional<CaptureTime> parseExifCaptureTime(const std::string& dateTime, const std::string& subSeconds,
+std::optional<CaptureTime> parseExifCaptureTime(const std::string& dateTime,
+                                                const std::string& subSeconds,
                                                 const std::string& offset) {
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
     char tail = 0;
-    if (std::sscanf(dateTime.c_str(), "%4d:%2d:%2d %2d:%2d:%2d%c", &year, &month, &day, &hour, &minute, &second,
-                    &tail) != 6)
+    if (std::sscanf(dateTime.c_str(), "%4d:%2d:%2d %2d:%2d:%2d%c", &year, &month, &day, &hour,
+                    &minute, &second, &tail) != 6)
         return std::nullopt;
-    if (year < 1900 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    if (year < 1900 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+        second > 60)
         return std::nullopt;
     CaptureTime t;
     t.source = CaptureTimeSource::Exif;
-    t.seconds = double(daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second);
+    t.seconds =
+        double(daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second);
     char text[64];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour, minute, second);
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour,
+                  minute, second);
     t.text = text;
     // SubSecTime is the digits of a decimal fraction: "5" is 0.5 s, "050" 0.05 s.
     const std::string sub = trimmed(subSeconds);
@@ -122,8 +127,9 @@ CaptureTime fileModifiedTime(int64_t mtimeNs) {
     std::tm utc{};
     gmtime_r(&whole, &utc);
     char text[96];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, int((mtimeNs / 1000000) % 1000));
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  int((mtimeNs / 1000000) % 1000));
     t.text = text;
     return t;
 }
@@ -131,7 +137,8 @@ CaptureTime fileModifiedTime(int64_t mtimeNs) {
 CaptureTime readCaptureTime(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
-        throw CaptureTimeError("cannot read '" + path + "' for its capture time: " + std::strerror(errno));
+        throw CaptureTimeError("cannot read '" + path +
+                               "' for its capture time: " + std::strerror(errno));
     if (auto exif = readExifCaptureTime(path)) return *exif;
     return fileModifiedTime(int64_t(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec);
 }

@@ -44,7 +44,8 @@ std::optional<CaptureTimeSource> parseCaptureTimeSource(const std::string& name)
 
 // EXIF's "YYYY:MM:DD HH:MM:SS", its sub-second digits ("12" = 0.12 s) and its offset ("+02:00");
 // nullopt when dateTime is not a valid time (cameras write "0000:00:00 00:00:00" when unset).
-std::optional<CaptureTime> parseExifCaptureTime(const std::string& dateTime, const std::string& subSeconds = {},
+std::optional<CaptureTime> parseExifCaptureTime(const std::string& dateTime,
+                                                const std::string& subSeconds = {},
                                                 const std::string& offset = {});
 
 // The EXIF capture time, or nullopt when the file has none or Exiv2 cannot parse it (a format it

@@ -19,7 +19,8 @@ CullPlan planBestOfBursts(const std::vector<CullCandidate>& candidates) {
     return plan;
 }
 
-CullPlan planRejectBelow(const std::vector<CullCandidate>& candidates, double threshold, bool includeStarred) {
+CullPlan planRejectBelow(const std::vector<CullCandidate>& candidates, double threshold,
+                         bool includeStarred) {
     CullPlan plan;
     for (size_t i = 0; i < candidates.size(); ++i) {
         const CullCandidate& c = candidates[i];
@@ -35,10 +36,12 @@ CullPlan planPickTopPercent(const std::vector<CullCandidate>& candidates, double
     for (size_t i = 0; i < candidates.size(); ++i)
         if (candidates[i].score) scored.push_back(i);
     // Highest first; equal scores keep the candidates' order, so the plan is the same every time.
-    std::stable_sort(scored.begin(), scored.end(),
-                     [&](size_t a, size_t b) { return *candidates[a].score > *candidates[b].score; });
+    std::stable_sort(scored.begin(), scored.end(), [&](size_t a, size_t b) {
+        return *candidates[a].score > *candidates[b].score;
+    });
     const double share = std::clamp(percent, 0.0, 100.0) / 100.0;
-    const size_t count = std::min(scored.size(), size_t(std::ceil(share * double(scored.size()) - 1e-9)));
+    const size_t count =
+        std::min(scored.size(), size_t(std::ceil(share * double(scored.size()) - 1e-9)));
     CullPlan plan;
     for (size_t k = 0; k < count; ++k) {
         const CullCandidate& c = candidates[scored[k]];

@@ -42,7 +42,8 @@ struct CullPlan {
 };
 
 CullPlan planBestOfBursts(const std::vector<CullCandidate>& candidates);
-CullPlan planRejectBelow(const std::vector<CullCandidate>& candidates, double threshold, bool includeStarred);
+CullPlan planRejectBelow(const std::vector<CullCandidate>& candidates, double threshold,
+                         bool includeStarred);
 CullPlan planPickTopPercent(const std::vector<CullCandidate>& candidates, double percent);
 
 }  // namespace qc

@@ -25,7 +25,8 @@ CaptureTime catalogCaptureTime(Catalog& catalog, int64_t imageId, const std::str
     return time;
 }
 
-std::vector<std::optional<CaptureTime>> catalogCaptureTimes(Catalog& catalog, const std::vector<int64_t>& imageIds,
+std::vector<std::optional<CaptureTime>> catalogCaptureTimes(Catalog& catalog,
+                                                            const std::vector<int64_t>& imageIds,
                                                             const std::vector<std::string>& paths,
                                                             std::vector<std::string>& problems) {
     std::vector<std::optional<CaptureTime>> times(paths.size());
@@ -51,7 +52,8 @@ namespace {
 
 // The photo as the result describes it (its catalog id and capture time come later), and what
 // grouping needs of it.
-ShootPhoto describePhoto(Catalog& catalog, const ImageResult& r, int sharpnessPair, BurstPhoto& input) {
+ShootPhoto describePhoto(Catalog& catalog, const ImageResult& r, int sharpnessPair,
+                         BurstPhoto& input) {
     ShootPhoto photo;
     photo.path = r.path;
     input.name = r.path;
@@ -75,19 +77,21 @@ ShootPhoto describePhoto(Catalog& catalog, const ImageResult& r, int sharpnessPa
 
 }  // namespace
 
-ShootGrouping groupShoot(Catalog& catalog, const std::vector<ImageResult>& results, const BurstSettings& settings,
-                         int sharpnessPair) {
+ShootGrouping groupShoot(Catalog& catalog, const std::vector<ImageResult>& results,
+                         const BurstSettings& settings, int sharpnessPair) {
     std::vector<ShootPhoto> photos;
     std::vector<BurstPhoto> inputs(results.size());
     photos.reserve(results.size());
-    for (size_t i = 0; i < results.size(); ++i) photos.push_back(describePhoto(catalog, results[i], sharpnessPair, inputs[i]));
+    for (size_t i = 0; i < results.size(); ++i)
+        photos.push_back(describePhoto(catalog, results[i], sharpnessPair, inputs[i]));
     std::vector<int64_t> ids;
     std::vector<std::string> paths, problems;
     for (const ShootPhoto& p : photos) {
         ids.push_back(p.catalogId);
         paths.push_back(p.path);
     }
-    const std::vector<std::optional<CaptureTime>> times = catalogCaptureTimes(catalog, ids, paths, problems);
+    const std::vector<std::optional<CaptureTime>> times =
+        catalogCaptureTimes(catalog, ids, paths, problems);
     for (size_t i = 0; i < photos.size(); ++i) {
         photos[i].captureTime = times[i];
         if (times[i]) inputs[i].captureSeconds = times[i]->seconds;
@@ -107,7 +111,8 @@ ShootGrouping groupShoot(Catalog& catalog, const std::vector<ImageResult>& resul
             photo.burstSize = static_cast<int>(burst.members.size());
             photo.best = burst.best == burst.members[position];
             if (photo.catalogId != 0)
-                stored.push_back({photo.catalogId, burstId, photo.position, photo.burstSize, photo.best});
+                stored.push_back(
+                    {photo.catalogId, burstId, photo.position, photo.burstSize, photo.best});
             grouping.photos.push_back(std::move(photo));
         }
     }

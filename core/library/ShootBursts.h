@@ -8,8 +8,9 @@
 //
 // Usage:
 //   std::vector<ImageResult> results = ...;  // from an ImageScorer (scores and embeddings)
-//   ShootGrouping g = groupShoot(catalog, results, BurstSettings{}, sharpnessPairIndex(model.info().pairs));
-//   for (const ShootPhoto& p : g.photos) print(p.path, p.burstId, p.position, p.best);
+//   ShootGrouping g = groupShoot(catalog, results, BurstSettings{},
+//   sharpnessPairIndex(model.info().pairs)); for (const ShootPhoto& p : g.photos) print(p.path,
+//   p.burstId, p.position, p.best);
 //
 // Threads: the caller's; the catalog must not be used by another thread's transaction at once
 // beyond what Catalog allows (it locks).
@@ -59,13 +60,14 @@ CaptureTime catalogCaptureTime(Catalog& catalog, int64_t imageId, const std::str
 
 // The same for many photos (imageIds[i] is paths[i]'s), the new ones stored in one
 // transaction; a photo whose time cannot be read gets nullopt and its problem in problems[i].
-std::vector<std::optional<CaptureTime>> catalogCaptureTimes(Catalog& catalog, const std::vector<int64_t>& imageIds,
+std::vector<std::optional<CaptureTime>> catalogCaptureTimes(Catalog& catalog,
+                                                            const std::vector<int64_t>& imageIds,
                                                             const std::vector<std::string>& paths,
                                                             std::vector<std::string>& problems);
 
 // Groups the results (failed ones included: they stay bursts of their own) and stores the
 // bursts. sharpnessPair: sharpnessPairIndex() of the model, -1 for no tie-break on sharpness.
-ShootGrouping groupShoot(Catalog& catalog, const std::vector<ImageResult>& results, const BurstSettings& settings,
-                         int sharpnessPair);
+ShootGrouping groupShoot(Catalog& catalog, const std::vector<ImageResult>& results,
+                         const BurstSettings& settings, int sharpnessPair);
 
 }  // namespace qc

@@ -21,8 +21,8 @@ class ScoreFilterProxyModel;
 class BurstActions : public QObject {
     Q_OBJECT
 public:
-    BurstActions(ScoringSession& session, ScoreFilterProxyModel& proxy, std::function<ImageId()> current,
-                 QWidget* window);
+    BurstActions(ScoringSession& session, ScoreFilterProxyModel& proxy,
+                 std::function<ImageId()> current, QWidget* window);
 
     QAction* rulesAction() const { return rules_; }
     QAction* collapseAction() const { return collapse_; }

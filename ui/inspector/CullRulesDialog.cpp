@@ -25,7 +25,9 @@ namespace {
 // The slider holds similarity as steps of 0.0005 from 0.5: a random-weight model's similarities
 // crowd near 1 (docs/benchmarks.md), so the top of the range needs fine steps.
 constexpr double kSliderFloor = 0.5, kSliderStep = 0.0005;
-int sliderPosition(double similarity) { return int(std::lround((similarity - kSliderFloor) / kSliderStep)); }
+int sliderPosition(double similarity) {
+    return int(std::lround((similarity - kSliderFloor) / kSliderStep));
+}
 double sliderValue(int position) { return kSliderFloor + position * kSliderStep; }
 
 }  // namespace
@@ -70,7 +72,8 @@ CullRulesDialog::CullRulesDialog(ScoringSession& session, QWidget* parent)
     percent_->setValue(20);
     auto* ruleBox = new QGroupBox(QStringLiteral("Rule"), this);
     auto* ruleGrid = new QFormLayout(ruleBox);
-    auto* best = new QRadioButton(QStringLiteral("Pick the best of each burst, reject the others"), this);
+    auto* best =
+        new QRadioButton(QStringLiteral("Pick the best of each burst, reject the others"), this);
     auto* below = new QRadioButton(QStringLiteral("Reject unflagged photos scored below"), this);
     auto* top = new QRadioButton(QStringLiteral("Pick the top of the shoot"), this);
     rules_->addButton(best, int(Rule::BestOfBursts));
@@ -84,7 +87,8 @@ CullRulesDialog::CullRulesDialog(ScoringSession& session, QWidget* parent)
 
     preview_->setWordWrap(true);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    QPushButton* applyButton = buttons->addButton(QStringLiteral("Apply"), QDialogButtonBox::ApplyRole);
+    QPushButton* applyButton =
+        buttons->addButton(QStringLiteral("Apply"), QDialogButtonBox::ApplyRole);
     applyButton->setDefault(true);
     connect(applyButton, &QPushButton::clicked, this, &CullRulesDialog::apply);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -109,7 +113,9 @@ void CullRulesDialog::setRule(Rule rule) {
     update();
 }
 
-void CullRulesDialog::setSimilarity(double similarity) { similarity_->setValue(sliderPosition(similarity)); }
+void CullRulesDialog::setSimilarity(double similarity) {
+    similarity_->setValue(sliderPosition(similarity));
+}
 void CullRulesDialog::setGap(double seconds) { gap_->setValue(seconds); }
 QString CullRulesDialog::groupsText() const { return groups_->text(); }
 QString CullRulesDialog::previewText() const { return preview_->text(); }
@@ -124,22 +130,31 @@ void CullRulesDialog::update() {
     const std::vector<qc::CullCandidate> candidates = session_.cullCandidates(s);
     std::set<int64_t> bursts;
     for (const qc::CullCandidate& c : candidates) bursts.insert(c.burstId);
-    groups_->setText(QStringLiteral("%1 photos in %2 groups").arg(candidates.size()).arg(bursts.size()));
+    groups_->setText(
+        QStringLiteral("%1 photos in %2 groups").arg(candidates.size()).arg(bursts.size()));
     switch (Rule(rules_->checkedId())) {
-    case Rule::BestOfBursts: plan_ = qc::planBestOfBursts(candidates); break;
-    case Rule::RejectBelow: plan_ = qc::planRejectBelow(candidates, threshold_->value(), starred_->isChecked()); break;
-    case Rule::PickTop: plan_ = qc::planPickTopPercent(candidates, percent_->value()); break;
+        case Rule::BestOfBursts:
+            plan_ = qc::planBestOfBursts(candidates);
+            break;
+        case Rule::RejectBelow:
+            plan_ = qc::planRejectBelow(candidates, threshold_->value(), starred_->isChecked());
+            break;
+        case Rule::PickTop:
+            plan_ = qc::planPickTopPercent(candidates, percent_->value());
+            break;
     }
-    preview_->setText(QStringLiteral("Will pick %1 and reject %2 photos. Picks and starred photos are never "
-                                     "rejected unless asked; Edit \u25b8 Undo takes it all back.")
-                          .arg(plan_.picks.size())
-                          .arg(plan_.rejects.size()));
+    preview_->setText(
+        QStringLiteral("Will pick %1 and reject %2 photos. Picks and starred photos are never "
+                       "rejected unless asked; Edit \u25b8 Undo takes it all back.")
+            .arg(plan_.picks.size())
+            .arg(plan_.rejects.size()));
 }
 
 void CullRulesDialog::apply() {
     update();
     session_.groupBursts(settings());
-    static const char* const names[] = {"Pick best of each burst", "Reject below score", "Pick top of shoot"};
+    static const char* const names[] = {"Pick best of each burst", "Reject below score",
+                                        "Pick top of shoot"};
     session_.applyCullPlan(plan_, QString::fromLatin1(names[rules_->checkedId()]));
     update();
 }

@@ -26,7 +26,8 @@ bool restoreSidecar(const QString& path, const std::optional<QByteArray>& bytes)
 
 }  // namespace
 
-DecisionCommand::DecisionCommand(ScoringSession& session, std::vector<RowDecision> decisions, const QString& text)
+DecisionCommand::DecisionCommand(ScoringSession& session, std::vector<RowDecision> decisions,
+                                 const QString& text)
     : QUndoCommand(text), session_(session), decisions_(std::move(decisions)) {}
 
 std::vector<DecisionCommand::RowState> DecisionCommand::snapshot() const {
@@ -67,8 +68,9 @@ void DecisionCommand::restore(const std::vector<RowState>& state) {
         for (const FileState& file : row.files) {
             if (file.catalogId) rows.emplace_back(*file.catalogId, file.row);
             if (!file.sidecar.isEmpty() && !restoreSidecar(file.sidecar, file.sidecarBytes))
-                Q_EMIT session_.problemsFound({{file.path, QStringLiteral("XMP sidecar '%1' could not be restored")
-                                                               .arg(file.sidecar)}});
+                Q_EMIT session_.problemsFound(
+                    {{file.path,
+                      QStringLiteral("XMP sidecar '%1' could not be restored").arg(file.sidecar)}});
         }
     }
     if (qc::Catalog* catalog = session_.catalog(); catalog && !rows.empty()) {

@@ -36,7 +36,8 @@ struct RowDecision {
 
 class DecisionCommand : public QUndoCommand {
 public:
-    DecisionCommand(ScoringSession& session, std::vector<RowDecision> decisions, const QString& text);
+    DecisionCommand(ScoringSession& session, std::vector<RowDecision> decisions,
+                    const QString& text);
 
     void redo() override;
     void undo() override;
@@ -45,10 +46,10 @@ private:
     // What one decision touches, as it was at one moment.
     struct FileState {
         QString path;
-        std::optional<int64_t> catalogId;           // nullopt: no catalog, or the file is unknown to it
-        std::optional<qc::StoredDecision> row;       // the catalog's decision row
-        QString sidecar;                             // "" when sidecars are not written
-        std::optional<QByteArray> sidecarBytes;      // nullopt: no sidecar file
+        std::optional<int64_t> catalogId;       // nullopt: no catalog, or the file is unknown to it
+        std::optional<qc::StoredDecision> row;  // the catalog's decision row
+        QString sidecar;                        // "" when sidecars are not written
+        std::optional<QByteArray> sidecarBytes;  // nullopt: no sidecar file
     };
     struct RowState {
         ImageId id = 0;

@@ -482,11 +482,6 @@ std::vector<qc::BurstPhoto> ScoringSession::burstPhotos() const {
     return photos;
 }
 
-int ScoringSession::countBursts(const qc::BurstSettings& settings) {
-    readMissingCaptureTimes();
-    return int(qc::groupBursts(burstPhotos(), settings).bursts.size());
-}
-
 int ScoringSession::groupBursts(const qc::BurstSettings& settings) {
     burstSettings_ = settings;
     readMissingCaptureTimes();

@@ -126,8 +126,6 @@ public:
     // capture times read where rows have none, each row's place set in the table (stacks in the
     // views), the bursts stored in the catalog. Returns the number of groups.
     int groupBursts(const qc::BurstSettings& settings);
-    // How many groups those settings would make, changing nothing (the slider's live count).
-    int countBursts(const qc::BurstSettings& settings);
     const qc::BurstSettings& burstSettings() const { return burstSettings_; }
 
     // The bulk rules (core's library/CullRules.h) over the rows, in row order: the candidates,

@@ -11,15 +11,19 @@ namespace qc {
 namespace {
 
 // Unit vectors at an angle: cosine similarity of unitAt(a) and unitAt(b) is cos(a - b).
-std::vector<float> unitAt(double radians) { return {float(std::cos(radians)), float(std::sin(radians)), 0.0f}; }
+std::vector<float> unitAt(double radians) {
+    return {float(std::cos(radians)), float(std::sin(radians)), 0.0f};
+}
 
-BurstPhoto photo(const std::string& name, std::optional<double> seconds, std::vector<float> embedding = {1, 0, 0},
-                 std::optional<double> score = 0.5, double sharpness = 0) {
+BurstPhoto photo(const std::string& name, std::optional<double> seconds,
+                 std::vector<float> embedding = {1, 0, 0}, std::optional<double> score = 0.5,
+                 double sharpness = 0) {
     return {name, seconds, std::move(embedding), score, sharpness};
 }
 
 // The bursts as lists of names, in order.
-std::vector<std::vector<std::string>> names(const std::vector<BurstPhoto>& photos, const BurstGroups& g) {
+std::vector<std::vector<std::string>> names(const std::vector<BurstPhoto>& photos,
+                                            const BurstGroups& g) {
     std::vector<std::vector<std::string>> out;
     for (const Burst& b : g.bursts) {
         out.emplace_back();
@@ -31,7 +35,8 @@ std::vector<std::vector<std::string>> names(const std::vector<BurstPhoto>& photo
 using Names = std::vector<std::vector<std::string>>;
 
 TEST(BurstGroupingTest, AGapOfExactlyTheLimitJoinsAndJustAboveSplits) {
-    const std::vector<BurstPhoto> photos = {photo("a", 0.0), photo("b", 2.0), photo("c", 4.001), photo("d", 6.001)};
+    const std::vector<BurstPhoto> photos = {photo("a", 0.0), photo("b", 2.0), photo("c", 4.001),
+                                            photo("d", 6.001)};
     const BurstGroups g = groupBursts(photos, {2.0, 0.9});
     EXPECT_EQ(names(photos, g), (Names{{"a", "b"}, {"c", "d"}}));
     EXPECT_EQ(g.burstOf, (std::vector<size_t>{0, 0, 1, 1}));
@@ -46,7 +51,8 @@ TEST(BurstGroupingTest, SimilarityAtTheThresholdJoinsAndBelowSplits) {
 }
 
 TEST(BurstGroupingTest, OrdersByTimeNotByInputAndBreaksEqualTimesByName) {
-    const std::vector<BurstPhoto> photos = {photo("c", 1.0), photo("b", 0.5), photo("a", 0.5), photo("z", 30)};
+    const std::vector<BurstPhoto> photos = {photo("c", 1.0), photo("b", 0.5), photo("a", 0.5),
+                                            photo("z", 30)};
     const BurstGroups g = groupBursts(photos, {});
     EXPECT_EQ(names(photos, g), (Names{{"a", "b", "c"}, {"z"}}));
 }
@@ -55,7 +61,8 @@ TEST(BurstGroupingTest, PhotosWithoutTimeOrEmbeddingStandAlone) {
     const std::vector<BurstPhoto> photos = {photo("a", 0.0), photo("b", 0.3, {}), photo("c", 0.6),
                                             photo("y", std::nullopt), photo("x", std::nullopt)};
     const BurstGroups g = groupBursts(photos, {});
-    // b has no embedding: a | b | c even though they are 0.3 s apart; timeless photos last, by name.
+    // b has no embedding: a | b | c even though they are 0.3 s apart; timeless photos last, by
+    // name.
     EXPECT_EQ(names(photos, g), (Names{{"a"}, {"b"}, {"c"}, {"x"}, {"y"}}));
 }
 
@@ -63,7 +70,8 @@ TEST(BurstGroupingTest, AChainDriftsWithinABurstThroughConsecutivePairs) {
     // Each step is 0.3 rad (cos 0.955) but first and last differ by 0.9 rad (cos 0.62): the rule
     // compares neighbours, as a panning burst needs.
     const std::vector<BurstPhoto> photos = {photo("a", 0, unitAt(0)), photo("b", 0.2, unitAt(0.3)),
-                                            photo("c", 0.4, unitAt(0.6)), photo("d", 0.6, unitAt(0.9))};
+                                            photo("c", 0.4, unitAt(0.6)),
+                                            photo("d", 0.6, unitAt(0.9))};
     EXPECT_EQ(groupBursts(photos, {2.0, 0.95}).bursts.size(), 1u);
 }
 
@@ -76,7 +84,8 @@ TEST(BurstGroupingTest, OnePhotoBurstsAndTheEmptyShoot) {
 }
 
 TEST(BurstGroupingTest, BestIsTheHighestScoreThenSharpnessThenName) {
-    const std::vector<BurstPhoto> byScore = {photo("a", 0, {1, 0, 0}, 0.4), photo("b", 0.1, {1, 0, 0}, 0.7),
+    const std::vector<BurstPhoto> byScore = {photo("a", 0, {1, 0, 0}, 0.4),
+                                             photo("b", 0.1, {1, 0, 0}, 0.7),
                                              photo("c", 0.2, {1, 0, 0}, 0.6)};
     EXPECT_EQ(groupBursts(byScore, {}).bursts[0].best, std::optional<size_t>(1));
     const std::vector<BurstPhoto> bySharpness = {photo("a", 0, {1, 0, 0}, 0.7, 0.2),
@@ -114,7 +123,8 @@ TEST(BurstGroupingTest, TenThousandPhotosInBurstsOfFive) {
             e[b % kDims] = 1.0f;
             char name[32];
             std::snprintf(name, sizeof name, "IMG_%05zu", b * kFrames + f);
-            photos.push_back(photo(name, b * 10.0 + f * 0.25, std::move(e), 0.1 * double(f == 3) + 0.5));
+            photos.push_back(
+                photo(name, b * 10.0 + f * 0.25, std::move(e), 0.1 * double(f == 3) + 0.5));
         }
     std::vector<BurstPhoto> shuffled(photos.rbegin(), photos.rend());
     const BurstGroups g = groupBursts(shuffled, {});

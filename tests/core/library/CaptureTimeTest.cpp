@@ -10,8 +10,8 @@
 #include "PhotoFixtures.h"
 #include "ShootFixtures.h"
 #include "TestSupport.h"
-#include "library/Catalog.h"
 #include "library/CaptureTime.h"
+#include "library/Catalog.h"
 #include "library/ShootBursts.h"
 
 namespace qc {
@@ -32,7 +32,8 @@ TEST(CaptureTimeTest, ParsesDateSubSecondsAndOffset) {
     const auto zoned = parseExifCaptureTime("2024:06:01 14:03:05", "120", "+02:00");
     EXPECT_DOUBLE_EQ(zoned->seconds, kJune1st + 0.12 - 7200);
     EXPECT_EQ(zoned->text, "2024-06-01T14:03:05.120+02:00");
-    EXPECT_DOUBLE_EQ(parseExifCaptureTime("2024:06:01 14:03:05", "", "-05:30")->seconds, kJune1st + 5.5 * 3600);
+    EXPECT_DOUBLE_EQ(parseExifCaptureTime("2024:06:01 14:03:05", "", "-05:30")->seconds,
+                     kJune1st + 5.5 * 3600);
     // A blank offset is no offset.
     EXPECT_DOUBLE_EQ(parseExifCaptureTime("2024:06:01 14:03:05", "", "   :  ")->seconds, kJune1st);
 }
@@ -88,7 +89,8 @@ TEST_F(CaptureTimeFileTest, ReadsAHeif) {
 TEST_F(CaptureTimeFileTest, FallsBackToTheModificationTimeAndSaysSo) {
     const std::string png = dir.file("scan.png");
     cv::imwrite(png, scene);
-    std::filesystem::last_write_time(png, std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+    std::filesystem::last_write_time(
+        png, std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
     const CaptureTime t = readCaptureTime(png);
     EXPECT_EQ(t.source, CaptureTimeSource::FileModified);
     EXPECT_STREQ(captureTimeSourceName(t.source), "mtime");
@@ -121,7 +123,8 @@ TEST_F(CaptureTimeFileTest, TheCatalogKeepsTheTimeUntilTheFileChanges) {
     EXPECT_EQ(catalog.captureTime(id)->text, "2024-06-01T14:03:05");
     // Rewritten with another time: the stored one no longer applies once the catalog sees the edit.
     fixtures::writeExifCaptureTime(path, "2024:06:01 14:03:09", "", "");
-    std::filesystem::last_write_time(path, std::filesystem::last_write_time(path) + std::chrono::seconds(5));
+    std::filesystem::last_write_time(
+        path, std::filesystem::last_write_time(path) + std::chrono::seconds(5));
     catalog.resolve(path);
     EXPECT_FALSE(catalog.captureTime(id));
     EXPECT_DOUBLE_EQ(catalogCaptureTime(catalog, id, path).seconds, kJune1st + 4);

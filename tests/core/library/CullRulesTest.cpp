@@ -6,16 +6,19 @@
 namespace qc {
 namespace {
 
-CullCandidate scored(double score, int64_t burst = 0, bool best = false, CatalogFlag flag = CatalogFlag::None,
-                     int stars = 0) {
+CullCandidate scored(double score, int64_t burst = 0, bool best = false,
+                     CatalogFlag flag = CatalogFlag::None, int stars = 0) {
     return {score, flag, stars, burst, best};
 }
 
 using Indices = std::vector<size_t>;
 
 TEST(CullRulesTest, BestOfBurstsPicksTheBestAndRejectsTheRestButNotHandPicksOrStars) {
-    std::vector<CullCandidate> c = {scored(0.9, 1, true),  scored(0.5, 1),        scored(0.4, 1, false, CatalogFlag::Pick),
-                                    scored(0.3, 1, false, CatalogFlag::None, 3), scored(0.7, 5, true),
+    std::vector<CullCandidate> c = {scored(0.9, 1, true),
+                                    scored(0.5, 1),
+                                    scored(0.4, 1, false, CatalogFlag::Pick),
+                                    scored(0.3, 1, false, CatalogFlag::None, 3),
+                                    scored(0.7, 5, true),
                                     scored(0.6, 5, false, CatalogFlag::Reject)};
     c.push_back({std::nullopt, CatalogFlag::None, 0, 5, false});  // not scored: untouched
     const CullPlan plan = planBestOfBursts(c);
@@ -24,7 +27,8 @@ TEST(CullRulesTest, BestOfBurstsPicksTheBestAndRejectsTheRestButNotHandPicksOrSt
 }
 
 TEST(CullRulesTest, RejectBelowLeavesPicksAndStarredUnlessAsked) {
-    const std::vector<CullCandidate> c = {scored(0.2), scored(0.39), scored(0.4), scored(0.1, 0, false, CatalogFlag::Pick),
+    const std::vector<CullCandidate> c = {scored(0.2), scored(0.39), scored(0.4),
+                                          scored(0.1, 0, false, CatalogFlag::Pick),
                                           scored(0.1, 0, false, CatalogFlag::None, 2)};
     EXPECT_EQ(planRejectBelow(c, 0.4, false).rejects, (Indices{0, 1}));
     EXPECT_EQ(planRejectBelow(c, 0.4, true).rejects, (Indices{0, 1, 4}));

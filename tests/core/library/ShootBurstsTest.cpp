@@ -75,7 +75,9 @@ TEST_F(ShootBurstsTest, AFailedResultIsABurstOfItsOwnWithItsError) {
     results[1].error = "'" + results[1].path + "': broken";
     const ShootGrouping g = groupShoot(catalog, results, {}, 1);
     EXPECT_EQ(g.burstCount, 4u);
-    const auto failed = std::find_if(g.photos.begin(), g.photos.end(), [&](const ShootPhoto& p) { return p.path == results[1].path; });
+    const auto failed = std::find_if(g.photos.begin(), g.photos.end(), [&](const ShootPhoto& p) {
+        return p.path == results[1].path;
+    });
     ASSERT_NE(failed, g.photos.end());
     EXPECT_EQ(failed->burstSize, 1);
     EXPECT_FALSE(failed->score);

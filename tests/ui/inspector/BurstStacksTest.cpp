@@ -48,8 +48,8 @@ void listShoot(InspectorWindow& window, Shoot& shoot) {
     }
     shoot.ids = window.session()->addEntries(test::entriesFor(paths));
     for (size_t i = 0; i < shoot.frames.size(); ++i) {
-        qc::ImageResult r = test::fakeResult(shoot.frames[i].frame == 1 ? 0.8 : 0.4 + 0.01 * shoot.frames[i].frame,
-                                             {0.5, 0.5});
+        qc::ImageResult r = test::fakeResult(
+            shoot.frames[i].frame == 1 ? 0.8 : 0.4 + 0.01 * shoot.frames[i].frame, {0.5, 0.5});
         r.embedding = {0.0f, 0.0f, 0.0f};
         r.embedding[size_t(shoot.frames[i].scene)] = 1.0f;
         window.session()->table()->applyResult(shoot.ids[i], r);
@@ -86,12 +86,15 @@ private Q_SLOTS:
         dialog.setGap(0.05);  // below every step between frames (0.1 s at least)
         QCOMPARE(dialog.groupsText(), QStringLiteral("%1 photos in %1 groups").arg(photos));
         dialog.setGap(2);
-        QVERIFY2(dialog.previewText().startsWith(QStringLiteral("Will pick 3 and reject %1 photos.").arg(photos - 3)),
+        QVERIFY2(dialog.previewText().startsWith(
+                     QStringLiteral("Will pick 3 and reject %1 photos.").arg(photos - 3)),
                  qPrintable(dialog.previewText()));
         dialog.setRule(CullRulesDialog::Rule::PickTop);
-        QVERIFY(dialog.previewText().startsWith(QStringLiteral("Will pick %1 and reject 0").arg((photos * 20 + 99) / 100)));
+        QVERIFY(dialog.previewText().startsWith(
+            QStringLiteral("Will pick %1 and reject 0").arg((photos * 20 + 99) / 100)));
         // Counting changed nothing.
-        for (ImageId id : shoot.ids) QCOMPARE(window.session()->table()->entry(id)->flag, CullFlag::None);
+        for (ImageId id : shoot.ids)
+            QCOMPARE(window.session()->table()->entry(id)->flag, CullFlag::None);
         QCOMPARE(window.session()->undoStack()->count(), 0);
     }
 
@@ -116,9 +119,10 @@ private Q_SLOTS:
         // Collapsed: one row per burst, the best frame, showing the stack's size.
         QCOMPARE(proxy->rowCount(), 3);
         const ImageId best = shoot.ids[1];
-        const QModelIndex bestName = window.session()->table()->index(window.session()->table()->rowOf(best),
-                                                                      ScoreTableModel::FileColumn);
-        QVERIFY(bestName.data().toString().endsWith(QStringLiteral("\u25c6\u00d7%1").arg(shoot.framesOfScene[0])));
+        const QModelIndex bestName = window.session()->table()->index(
+            window.session()->table()->rowOf(best), ScoreTableModel::FileColumn);
+        QVERIFY(bestName.data().toString().endsWith(
+            QStringLiteral("\u25c6\u00d7%1").arg(shoot.framesOfScene[0])));
         screenshot(window, {1400, 900}, QStringLiteral("bursts-table-1400x900.png"));
 
         // S (or a double click) opens the current stack; again closes it.
@@ -145,7 +149,8 @@ private Q_SLOTS:
 
         // One Ctrl+Z takes the whole rule back.
         window.session()->undoStack()->undo();
-        for (ImageId id : shoot.ids) QCOMPARE(window.session()->table()->entry(id)->flag, CullFlag::None);
+        for (ImageId id : shoot.ids)
+            QCOMPARE(window.session()->table()->entry(id)->flag, CullFlag::None);
     }
 
     void compareBurstShowsEveryFrame() {

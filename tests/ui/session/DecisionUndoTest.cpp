@@ -23,7 +23,8 @@ namespace {
 // Every row of the catalog's tables, each value with its type and exact bytes, in key order.
 QByteArray catalogDump(const QString& path) {
     sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return "<no db>";
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+        return "<no db>";
     QByteArray dump;
     for (const char* table : {"images", "scores", "decisions", "capture_times", "bursts"}) {
         sqlite3_stmt* stmt = nullptr;
@@ -37,7 +38,9 @@ QByteArray catalogDump(const QString& path) {
             for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
                 dump += QByteArray::number(sqlite3_column_type(stmt, c)) + ":";
                 const void* bytes = sqlite3_column_blob(stmt, c);
-                dump += QByteArray(static_cast<const char*>(bytes), sqlite3_column_bytes(stmt, c)).toHex() + " ";
+                dump += QByteArray(static_cast<const char*>(bytes), sqlite3_column_bytes(stmt, c))
+                            .toHex() +
+                        " ";
             }
             dump += "\n";
         }
@@ -51,9 +54,12 @@ QByteArray catalogDump(const QString& path) {
 QByteArray sidecarsDump(const QStringList& images) {
     QByteArray dump;
     for (const QString& image : images) {
-        const QString sidecar = QString::fromStdString(qc::sidecarPath(image.toStdString(), qc::SidecarNaming::ReplaceExtension));
+        const QString sidecar = QString::fromStdString(
+            qc::sidecarPath(image.toStdString(), qc::SidecarNaming::ReplaceExtension));
         QFile file(sidecar);
-        dump += sidecar.toUtf8() + "=" + (file.open(QIODevice::ReadOnly) ? file.readAll().toHex() : QByteArray("<absent>")) + "\n";
+        dump += sidecar.toUtf8() + "=" +
+                (file.open(QIODevice::ReadOnly) ? file.readAll().toHex() : QByteArray("<absent>")) +
+                "\n";
     }
     return dump;
 }
@@ -61,7 +67,8 @@ QByteArray sidecarsDump(const QStringList& images) {
 const char* const kHandWrittenSidecar =
     "<?xml version=\"1.0\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF "
     "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description rdf:about=\"\" "
-    "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmp:Rating=\"2\" xmp:Label=\"Blue\"/></rdf:RDF></x:xmpmeta>\n";
+    "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" xmp:Rating=\"2\" "
+    "xmp:Label=\"Blue\"/></rdf:RDF></x:xmpmeta>\n";
 
 }  // namespace
 
@@ -95,7 +102,8 @@ private Q_SLOTS:
         session.setFlag(ids[0], CullFlag::Pick);
         session.setStars(ids[0], 3);
         {
-            QFile hand(QString::fromStdString(qc::sidecarPath(images[1].toStdString(), qc::SidecarNaming::ReplaceExtension)));
+            QFile hand(QString::fromStdString(
+                qc::sidecarPath(images[1].toStdString(), qc::SidecarNaming::ReplaceExtension)));
             QVERIFY(hand.open(QIODevice::WriteOnly));
             hand.write(kHandWrittenSidecar);
         }
@@ -107,8 +115,11 @@ private Q_SLOTS:
         session.setFlags(ids, CullFlag::Reject, QStringLiteral("Reject all"));
         QCOMPARE(session.undoStack()->count(), 3);  // one step for the whole rule
         for (ImageId id : ids) QCOMPARE(session.table()->entry(id)->flag, CullFlag::Reject);
-        QCOMPARE(qc::readSidecar(images[5].toStdString(), qc::SidecarNaming::ReplaceExtension)->rating.value_or(0), -1);
-        QCOMPARE(qc::readSidecar(images[1].toStdString(), qc::SidecarNaming::ReplaceExtension)->label.value_or(""),
+        QCOMPARE(qc::readSidecar(images[5].toStdString(), qc::SidecarNaming::ReplaceExtension)
+                     ->rating.value_or(0),
+                 -1);
+        QCOMPARE(qc::readSidecar(images[1].toStdString(), qc::SidecarNaming::ReplaceExtension)
+                     ->label.value_or(""),
                  std::string("Blue"));  // merged into the hand-written one
         const QByteArray catalogAfter = catalogDump(catalogPath);
         const QByteArray sidecarsAfter = sidecarsDump(images);
@@ -129,8 +140,10 @@ private Q_SLOTS:
         // All the way back: no decision rows, only the hand-written sidecar.
         session.undoStack()->setIndex(0);
         QVERIFY(!catalog->storedDecision(catalog->resolve(images[0].toStdString()).id));
-        QVERIFY(!QFile::exists(QString::fromStdString(qc::sidecarPath(images[0].toStdString(), qc::SidecarNaming::ReplaceExtension))));
-        QFile hand(QString::fromStdString(qc::sidecarPath(images[1].toStdString(), qc::SidecarNaming::ReplaceExtension)));
+        QVERIFY(!QFile::exists(QString::fromStdString(
+            qc::sidecarPath(images[0].toStdString(), qc::SidecarNaming::ReplaceExtension))));
+        QFile hand(QString::fromStdString(
+            qc::sidecarPath(images[1].toStdString(), qc::SidecarNaming::ReplaceExtension)));
         QVERIFY(hand.open(QIODevice::ReadOnly));
         QCOMPARE(hand.readAll(), QByteArray(kHandWrittenSidecar));
     }
