@@ -1,5 +1,6 @@
 #include "CommandSupport.h"
 #include "CullCommand.h"
+#include "CullRules.h"
 
 #include <QCommandLineParser>
 
@@ -37,6 +38,7 @@ void addOptions(QCommandLineParser& parser) {
                        "the catalog first.", "NAMING"},
         {"recursive", "Descend into sub-folders of folders."},
     });
+    addCullRuleOptions(parser);  // --best-of-bursts, --reject-below, --pick-top (CullRules.h)
     parser.addPositionalArgument("PATH", "Images or folders.", "PATH...");
 }
 
@@ -72,6 +74,7 @@ int runCullCommand(const QStringList& arguments) {
     std::vector<std::string> inputs;
     for (const QString& p : parser.positionalArguments()) inputs.push_back(p.toStdString());
     if (inputs.empty()) return usageError("no images or folders given");
+    if (cullRuleRequested(parser)) return runCullRules(parser, inputs, xmp);
 
     std::unique_ptr<Catalog> catalog;
     try {

@@ -14,6 +14,7 @@
 #include "CorrelateCommand.h"
 #include "CullCommand.h"
 #include "DegradeCommand.h"
+#include "GroupCommand.h"
 #include "MergeCommand.h"
 #include "ModelsCommand.h"
 #include "ScoreCommand.h"
@@ -32,6 +33,7 @@ const char* kUsage =
     "  models     list, download and verify model files (qualiclip models --help)\n"
     "  correlate  agreement of the scores with human MOS on a dataset (qualiclip correlate --help)\n"
     "  cull       pick, reject, rate and label images in the catalog (qualiclip cull --help)\n"
+    "  group      group a shoot into bursts by capture time and similarity (qualiclip group --help)\n"
     "  merge      merge the shard files of a cluster run into one (qualiclip merge --help)\n"
     "  slurm      score on a Slurm cluster as a job array, then merge (qualiclip slurm --help)\n"
     "  catalog    import a result file's scores into the catalog (qualiclip catalog --help)\n"
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
     if (command == "models") return qc::cli::runModelsCommand(rest);
     if (command == "correlate") return qc::cli::runCorrelateCommand(rest);
     if (command == "cull") return qc::cli::runCullCommand(rest);
+    if (command == "group") return qc::cli::runGroupCommand(rest);
     if (command == "merge") return qc::cli::runMergeCommand(rest);
     if (command == "slurm") return qc::cli::runSlurmCommand(rest);
     if (command == "catalog") return qc::cli::runCatalogCommand(rest);

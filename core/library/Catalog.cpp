@@ -61,7 +61,28 @@ ALTER TABLE scores ADD COLUMN input_height INTEGER NOT NULL DEFAULT 0;
 UPDATE schema_version SET version = 2;
 )sql";
 
-const char* const kMigrations[] = {kMigrateV1toV2};  // kMigrations[v - 1] goes from v to v + 1
+// Version 3 (issue #13): capture times (with the file's mtime they were read at, so an edited
+// file is read again) and bursts (one row per image; a re-grouping replaces it).
+const char* const kMigrateV2toV3 = R"sql(
+CREATE TABLE capture_times(
+  image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+  seconds REAL NOT NULL,
+  text TEXT NOT NULL,
+  source TEXT NOT NULL,
+  file_mtime_ns INTEGER NOT NULL);
+CREATE TABLE bursts(
+  image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+  burst_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  best INTEGER NOT NULL,
+  settings TEXT NOT NULL,
+  grouped_at REAL NOT NULL);
+CREATE INDEX bursts_burst ON bursts(burst_id);
+UPDATE schema_version SET version = 3;
+)sql";
+
+const char* const kMigrations[] = {kMigrateV1toV2, kMigrateV2toV3};  // kMigrations[v - 1] goes from v to v + 1
 
 double nowSeconds() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -537,6 +558,136 @@ void Catalog::setDecision(int64_t imageId, const CatalogDecision& d) {
     s.bind(1, imageId).bind(2, static_cast<int>(d.flag)).bind(3, d.stars).bind(4, d.colorLabel).bind(5, d.note);
     s.bind(6, nowSeconds()).run();
     t.commit("decision");
+}
+
+void Catalog::setDecisions(const std::vector<std::pair<int64_t, CatalogDecision>>& decisions) {
+    std::lock_guard lock(mutex_);
+    Transaction t(*db_);
+    Statement s(*db_,
+                "INSERT OR REPLACE INTO decisions(image_id, flag, stars, color_label, note, updated_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    const double now = nowSeconds();
+    for (const auto& [id, d] : decisions) {
+        s.reset();
+        s.bind(1, id).bind(2, static_cast<int>(d.flag)).bind(3, d.stars).bind(4, d.colorLabel).bind(5, d.note);
+        s.bind(6, now).run();
+    }
+    t.commit();
+}
+
+std::optional<StoredDecision> Catalog::storedDecision(int64_t imageId) {
+    std::lock_guard lock(mutex_);
+    Statement s(*db_, "SELECT flag, stars, color_label, note, updated_at FROM decisions WHERE image_id = ?1");
+    s.bind(1, imageId);
+    if (!s.step()) return std::nullopt;
+    StoredDecision row;
+    row.decision.flag = static_cast<CatalogFlag>(s.integer(0));
+    row.decision.stars = s.integer(1);
+    row.decision.colorLabel = s.text(2);
+    row.decision.note = s.text(3);
+    row.updatedAt = s.real(4);
+    return row;
+}
+
+void Catalog::restoreDecisions(const std::vector<std::pair<int64_t, std::optional<StoredDecision>>>& rows) {
+    std::lock_guard lock(mutex_);
+    Transaction t(*db_);
+    Statement put(*db_,
+                  "INSERT OR REPLACE INTO decisions(image_id, flag, stars, color_label, note, updated_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    Statement remove(*db_, "DELETE FROM decisions WHERE image_id = ?1");
+    for (const auto& [id, row] : rows) {
+        if (!row) {
+            remove.reset();
+            remove.bind(1, id).run();
+            continue;
+        }
+        const CatalogDecision& d = row->decision;
+        put.reset();
+        put.bind(1, id).bind(2, static_cast<int>(d.flag)).bind(3, d.stars).bind(4, d.colorLabel).bind(5, d.note);
+        put.bind(6, row->updatedAt).run();
+    }
+    t.commit();
+}
+
+std::optional<CaptureTime> Catalog::captureTime(int64_t imageId) {
+    std::lock_guard lock(mutex_);
+    Statement s(*db_,
+                "SELECT c.seconds, c.text, c.source FROM capture_times c JOIN images i ON i.id = c.image_id "
+                "WHERE c.image_id = ?1 AND c.file_mtime_ns = i.mtime_ns");
+    s.bind(1, imageId);
+    if (!s.step()) return std::nullopt;
+    const auto source = parseCaptureTimeSource(s.text(2));
+    if (!source) return std::nullopt;
+    return CaptureTime{s.real(0), s.text(1), *source};
+}
+
+void Catalog::storeCaptureTimes(const std::vector<std::pair<int64_t, CaptureTime>>& times) {
+    std::lock_guard lock(mutex_);
+    Transaction t(*db_);
+    Statement s(*db_,
+                "INSERT OR REPLACE INTO capture_times(image_id, seconds, text, source, file_mtime_ns) "
+                "SELECT id, ?2, ?3, ?4, mtime_ns FROM images WHERE id = ?1");
+    for (const auto& [id, time] : times) {
+        s.reset();
+        s.bind(1, id).bind(2, time.seconds).bind(3, time.text).bind(4, std::string(captureTimeSourceName(time.source)));
+        s.run();
+    }
+    t.commit();
+}
+
+void Catalog::replaceBursts(const std::vector<CatalogBurst>& bursts, const std::string& settings) {
+    std::lock_guard lock(mutex_);
+    Transaction t(*db_);
+    Statement s(*db_,
+                "INSERT OR REPLACE INTO bursts(image_id, burst_id, position, size, best, settings, grouped_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    const double now = nowSeconds();
+    for (const CatalogBurst& b : bursts) {
+        s.reset();
+        s.bind(1, b.imageId).bind(2, b.burstId).bind(3, b.position).bind(4, b.size).bind(5, int(b.best));
+        s.bind(6, settings).bind(7, now).run();
+    }
+    t.commit();
+}
+
+std::optional<CatalogBurst> Catalog::burst(int64_t imageId) {
+    std::lock_guard lock(mutex_);
+    Statement s(*db_, "SELECT burst_id, position, size, best FROM bursts WHERE image_id = ?1");
+    s.bind(1, imageId);
+    if (!s.step()) return std::nullopt;
+    return CatalogBurst{imageId, s.int64(0), s.integer(1), s.integer(2), s.integer(3) != 0};
+}
+
+std::vector<CatalogGroupingInput> Catalog::groupingInputs(const std::string& folder, const std::string& modelSha256,
+                                                          const std::string& policy) {
+    std::string prefix = normalPath(folder);
+    if (prefix.empty() || prefix.back() != '/') prefix += '/';
+    std::string end = prefix;
+    end.back() = '/' + 1;
+    std::lock_guard lock(mutex_);
+    Statement s(*db_,
+                "SELECT i.id, i.path, c.seconds, c.text, c.source, s.score, s.pairs, s.embedding FROM images i "
+                "LEFT JOIN capture_times c ON c.image_id = i.id AND c.file_mtime_ns = i.mtime_ns "
+                "LEFT JOIN scores s ON s.image_id = i.id AND s.model_sha256 = ?3 AND s.policy = ?4 "
+                "WHERE i.path >= ?1 AND i.path < ?2 ORDER BY i.path");
+    s.bind(1, prefix).bind(2, end).bind(3, modelSha256).bind(4, policy);
+    std::vector<CatalogGroupingInput> inputs;
+    while (s.step()) {
+        CatalogGroupingInput in;
+        in.id = s.int64(0);
+        in.path = s.text(1);
+        if (!s.isNull(2))
+            if (const auto source = parseCaptureTimeSource(s.text(4)))
+                in.captureTime = CaptureTime{s.real(2), s.text(3), *source};
+        if (!s.isNull(5)) {
+            in.score = s.real(5);
+            in.pairProbabilities = s.blob<double>(6);
+            in.embedding = s.blob<float>(7);
+        }
+        inputs.push_back(std::move(in));
+    }
+    return inputs;
 }
 
 std::vector<CatalogEntry> Catalog::listFolder(const std::string& folder, const std::string& modelSha256,

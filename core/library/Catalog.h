@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "library/CaptureTime.h"
+
 namespace qc {
 
 struct ImageResult;
@@ -95,6 +97,33 @@ struct CatalogEntry {
     CatalogDecision decision;
 };
 
+// A decision row exactly as stored (undo puts back this, not a new row with a new time).
+struct StoredDecision {
+    CatalogDecision decision;
+    double updatedAt = 0;
+    bool operator==(const StoredDecision& o) const { return decision == o.decision && updatedAt == o.updatedAt; }
+};
+
+// An image's place in the bursts of its shoot (library/BurstGrouping.h). The burst id is the
+// catalog id of the burst's first frame: the same grouping gives the same ids run after run.
+struct CatalogBurst {
+    int64_t imageId = 0;
+    int64_t burstId = 0;
+    int position = 0;  // 0 = first frame
+    int size = 1;      // frames in the burst
+    bool best = false;
+};
+
+// What grouping needs of one image (Catalog::groupingInputs).
+struct CatalogGroupingInput {
+    int64_t id = 0;
+    std::string path;
+    std::optional<CaptureTime> captureTime;  // when stored for the file as it is now
+    std::optional<double> score;
+    std::vector<double> pairProbabilities;
+    std::vector<float> embedding;
+};
+
 // Size, modification time and fingerprint of a file.
 struct FileStamp {
     int64_t size = 0;
@@ -112,7 +141,7 @@ std::string fingerprintFile(const std::string& path);
 
 class Catalog {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     enum class Access { ReadWrite, ReadOnly };
     // Opens or creates the file (and its folder), migrates an older schema. Throws CatalogError
@@ -155,6 +184,29 @@ public:
 
     CatalogDecision decision(int64_t imageId);
     void setDecision(int64_t imageId, const CatalogDecision& decision);
+
+    // Many at once, one transaction: a bulk rule is one step, all or nothing.
+    void setDecisions(const std::vector<std::pair<int64_t, CatalogDecision>>& decisions);
+    // The row as stored, nullopt when the image has none (undo: remember before changing).
+    std::optional<StoredDecision> storedDecision(int64_t imageId);
+    // Puts rows back exactly (time included), deleting those that were absent; one transaction.
+    void restoreDecisions(const std::vector<std::pair<int64_t, std::optional<StoredDecision>>>& rows);
+
+    // The capture time stored for the image while its file keeps the modification time it had
+    // when the time was stored; nullopt otherwise.
+    std::optional<CaptureTime> captureTime(int64_t imageId);
+    // Many at once, one transaction (a shoot's worth of fsyncs would cost seconds).
+    void storeCaptureTimes(const std::vector<std::pair<int64_t, CaptureTime>>& times);
+
+    // Replaces the bursts of the given images (a re-grouping with other settings, or of a part
+    // of the shoot); `settings` is kept with them ("gap=2 similarity=0.9"). One transaction.
+    void replaceBursts(const std::vector<CatalogBurst>& bursts, const std::string& settings);
+    std::optional<CatalogBurst> burst(int64_t imageId);
+
+    // Every image under folder (recursive) with its capture time and its score and embedding
+    // for (model, policy), ordered by path: the input of grouping a shoot from the catalog.
+    std::vector<CatalogGroupingInput> groupingInputs(const std::string& folder, const std::string& modelSha256,
+                                                     const std::string& policy);
 
     // Every image under folder (recursive: in sub-folders too), ordered by path, with its
     // decision and its score for (model, policy). One indexed range query.

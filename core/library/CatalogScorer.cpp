@@ -37,8 +37,8 @@ std::string plannedSourceName(const std::string& path, const ScoringOptions& opt
 }
 
 ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
-                          CatalogScorerCounts* counts, bool readCache) {
-    return [&catalog, &engine, counts, readCache](const std::vector<std::string>& paths,
+                          CatalogScorerCounts* counts, bool readCache, bool withEmbeddings) {
+    return [&catalog, &engine, counts, readCache, withEmbeddings](const std::vector<std::string>& paths,
                                        const ScoringEngine::ResultCallback& onResult,
                                        const std::atomic<bool>* cancel) -> size_t {
         const std::string& model = engine.model().info().sha256;
@@ -56,7 +56,7 @@ ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
                 sources[i] = plannedSourceName(paths[i], engine.options());
                 const std::string policy = scoreVariant(engine.options().resize.toString(),
                                                         engine.model().info().precision, sources[i]);
-                if (readCache) hits[i] = catalog.score(ids[i], key, policy, /*withEmbedding=*/false);
+                if (readCache) hits[i] = catalog.score(ids[i], key, policy, withEmbeddings);
             } catch (const std::exception&) {
                 // Unreadable: the engine reports it in the image's result.
             }

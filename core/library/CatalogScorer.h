@@ -31,9 +31,10 @@ struct CatalogScorerCounts {
 };
 
 // readCache = false: score every image anyway (still storing the scores), e.g. when the caller
-// also wants dense maps, which the catalog does not keep.
+// also wants dense maps, which the catalog does not keep. withEmbeddings: cached results carry
+// the stored image embedding too (grouping bursts needs it; listing a folder does not).
 ImageScorer catalogScorer(Catalog& catalog, const ScoringEngine& engine,
-                          CatalogScorerCounts* counts = nullptr, bool readCache = true);
+                          CatalogScorerCounts* counts = nullptr, bool readCache = true, bool withEmbeddings = false);
 
 struct CatalogScore;
 // A result for an image whose score the catalog holds, as the engine would have made it

@@ -1,5 +1,7 @@
 #include "library/XmpSidecar.h"
 
+#include "library/Exiv2Lock.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 #include <exiv2/error.hpp>
@@ -16,22 +17,6 @@
 
 namespace qc {
 namespace {
-
-// Exiv2's XMP toolkit keeps global state (the namespace registry); every use goes through
-// this lock, which also makes the one-time initialisation safe.
-std::mutex& exiv2Mutex() {
-    static std::mutex mutex;
-    return mutex;
-}
-
-void initialiseLocked() {
-    static bool done = false;
-    if (done) return;
-    Exiv2::LogMsg::setLevel(Exiv2::LogMsg::mute);  // problems reach the caller as XmpError
-    Exiv2::XmpParser::initialize();
-    Exiv2::XmpProperties::registerNs(kQualiclipXmpNamespace, "qualiclip");
-    done = true;
-}
 
 std::optional<std::string> readWholeFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -95,8 +80,7 @@ std::string sidecarPath(const std::string& imagePath, SidecarNaming naming) {
 void writeSidecar(const std::string& imagePath, SidecarNaming naming, const SidecarFields& fields) {
     const std::string path = sidecarPath(imagePath, naming);
     const std::optional<std::string> existing = readWholeFile(path);
-    std::lock_guard lock(exiv2Mutex());
-    initialiseLocked();
+    const auto lock = lockExiv2();
     try {
         Exiv2::XmpData data;
         if (existing) decodeLocked(path, *existing, data);
@@ -120,8 +104,7 @@ std::optional<SidecarFields> readSidecar(const std::string& imagePath, SidecarNa
     const std::string path = sidecarPath(imagePath, naming);
     const std::optional<std::string> text = readWholeFile(path);
     if (!text) return std::nullopt;
-    std::lock_guard lock(exiv2Mutex());
-    initialiseLocked();
+    const auto lock = lockExiv2();
     try {
         Exiv2::XmpData data;
         decodeLocked(path, *text, data);

@@ -1,6 +1,7 @@
 #include "ui/inspector/CompareView.h"
 
 #include <QGuiApplication>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -95,7 +96,7 @@ private:
 };
 
 CompareView::CompareView(QWidget* parent)
-    : QWidget(parent, Qt::Window), layout_(new QHBoxLayout(this)) {
+    : QWidget(parent, Qt::Window), layout_(new QGridLayout(this)) {
     setWindowTitle(QStringLiteral(
         "QualiCLIP Inspector \u2014 Compare (click an image to mark it; Esc closes)"));
     // 1500 x 850 where there is room, never more than the screen offers.
@@ -117,7 +118,7 @@ void CompareView::showEntries(const std::vector<ImageEntry>& entries,
         pane->canvas()->installEventFilter(this);
         connect(pane->canvas(), &ImageCanvas::viewChanged, this,
                 [this, pane](const CanvasView& view) { follow(pane, view); });
-        layout_->addWidget(pane);
+        layout_->addWidget(pane, int(i) / kPanesPerRow, int(i) % kPanesPerRow);
         panes_.push_back(pane);
     }
 }

@@ -12,7 +12,7 @@
 #include "engine/Prompts.h"
 #include "ui/session/ImageEntry.h"
 
-class QHBoxLayout;
+class QGridLayout;
 
 namespace qc::ui {
 
@@ -24,7 +24,9 @@ class CompareView : public QWidget {
 public:
     explicit CompareView(QWidget* parent = nullptr);
 
-    static constexpr int kMaxImages = 4;
+    // A whole burst fits (Compare Burst): up to 12 panes, four to a row.
+    static constexpr int kMaxImages = 12;
+    static constexpr int kPanesPerRow = 4;
     // The first kMaxImages entries are shown.
     void showEntries(const std::vector<ImageEntry>& entries,
                      const std::vector<qc::PromptPair>& pairs);
@@ -45,7 +47,7 @@ protected:
 private:
     void follow(const ComparePane* source, const CanvasView& view);
 
-    QHBoxLayout* layout_;
+    QGridLayout* layout_;
     std::vector<ComparePane*> panes_;
 };
 

@@ -30,6 +30,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -40,6 +41,7 @@
 #include "models/ModelLocator.h"
 #include "models/ModelRegistry.h"
 #include "ui/inspector/AboutDialog.h"
+#include "ui/inspector/BurstActions.h"
 #include "ui/inspector/CompareView.h"
 #include "ui/inspector/FullScreenViewer.h"
 #include "ui/inspector/GridTileDelegate.h"
@@ -302,6 +304,15 @@ void InspectorWindow::createCullingActions() {
     connect(selectBelowAction_, &QAction::triggered, this, &InspectorWindow::askSelectBelow);
     rejectBelowAction_ = new QAction(QStringLiteral("Re&ject All Below Score\u2026"), this);
     connect(rejectBelowAction_, &QAction::triggered, this, &InspectorWindow::askRejectBelow);
+
+    // Every decision, single or bulk, is one step of the session's history (DecisionCommand).
+    undoAction_ = session_->undoStack()->createUndoAction(this, QStringLiteral("&Undo"));
+    undoAction_->setShortcut(QKeySequence::Undo);
+    redoAction_ = session_->undoStack()->createRedoAction(this, QStringLiteral("&Redo"));
+    redoAction_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+
+    bursts_ = new BurstActions(*session_, *proxy_, [this] { return currentId(); }, this);
+    connect(bursts_, &BurstActions::compareRequested, this, &InspectorWindow::compareEntries);
 }
 
 void InspectorWindow::createMenus() {
@@ -325,6 +336,10 @@ void InspectorWindow::createMenus() {
     file->addSeparator();
     file->addAction(quitAction_);
 
+    QMenu* edit = menuBar()->addMenu(QStringLiteral("&Edit"));
+    edit->addAction(undoAction_);
+    edit->addAction(redoAction_);
+
     QMenu* cull = menuBar()->addMenu(QStringLiteral("&Cull"));
     for (int i = 0; i < 9; ++i) {
         cull->addAction(cullingActions_[i]);
@@ -335,6 +350,7 @@ void InspectorWindow::createMenus() {
     cull->addSeparator();
     cull->addAction(selectBelowAction_);
     cull->addAction(rejectBelowAction_);
+    cull->addAction(bursts_->rulesAction());
     cull->addSeparator();
     cull->addAction(writeXmpAction_);
     cull->addAction(lightroomNamingAction_);
@@ -344,6 +360,9 @@ void InspectorWindow::createMenus() {
     view->addAction(tableViewAction_);
     view->addAction(gridViewAction_);
     view->addAction(compareAction_);
+    view->addAction(bursts_->compareBurstAction());
+    view->addAction(bursts_->collapseAction());
+    view->addAction(bursts_->toggleStackAction());
     view->addAction(degradeAction_);
     view->addSeparator();
     view->addAction(fitAction_);
@@ -483,6 +502,11 @@ void InspectorWindow::createCentralArea() {
     grid_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // One selection for both views: switching keeps the selection and the current image.
     grid_->setSelectionModel(table_->selectionModel());
+    // A double click on a stack (a burst shown as its best frame) opens or closes it.
+    for (QAbstractItemView* view : {static_cast<QAbstractItemView*>(table_), static_cast<QAbstractItemView*>(grid_)})
+        connect(view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex& index) {
+            bursts_->toggleStack(proxy_->idAt(index.row()));
+        });
     listStack_ = new QStackedWidget(this);
     listStack_->addWidget(table_);
     listStack_->addWidget(grid_);
@@ -902,7 +926,10 @@ void InspectorWindow::cull(const std::function<void(ImageId)>& mark) {
     const std::vector<ImageId> targets = cullingTargets();
     const ImageId current = currentId();
     const int row = table_->selectionModel()->currentIndex().row();
+    // A key on a selection is one undo step, however many photos it marks.
+    if (targets.size() > 1) session_->undoStack()->beginMacro(QStringLiteral("Mark %1 photos").arg(targets.size()));
     for (ImageId id : targets) mark(id);
+    if (targets.size() > 1) session_->undoStack()->endMacro();
     if (current == 0 || compareActive()) return;  // Compare keeps its panes
     const int rows = proxy_->rowCount();
     bool stillShown = false;
@@ -967,9 +994,9 @@ void InspectorWindow::keepArrowsOnTheList() {
 
 void InspectorWindow::showShortcuts() {
     QList<QAction*> culling = cullingActions_.mid(0, 9);
-    culling << autoAdvanceAction_;
+    culling << autoAdvanceAction_ << undoAction_ << redoAction_ << bursts_->rulesAction();
     QList<QAction*> moving = cullingActions_.mid(9);
-    moving << compareAction_ << degradeAction_ << fitAction_ << actualSizeAction_
+    moving << compareAction_ << bursts_->compareBurstAction() << bursts_->toggleStackAction() << degradeAction_ << fitAction_ << actualSizeAction_
            << detail_->mapPanel()->toggleAction() << tableViewAction_ << gridViewAction_;
     const QList<QPair<QString, QList<QAction*>>> groups{
         {QStringLiteral("Culling"), culling},
@@ -1010,8 +1037,8 @@ void InspectorWindow::selectBelow(double threshold) {
 }
 
 void InspectorWindow::rejectBelow(double threshold, bool includeStarred) {
-    for (ImageId id : rejectBelowCandidates(*session_->table(), threshold, includeStarred))
-        session_->setFlag(id, CullFlag::Reject);
+    session_->setFlags(rejectBelowCandidates(*session_->table(), threshold, includeStarred), CullFlag::Reject,
+                       QStringLiteral("Reject below %1").arg(threshold));
 }
 
 void InspectorWindow::askSelectBelow() {
@@ -1057,6 +1084,10 @@ void InspectorWindow::compareSelected() {
         statusBar()->showMessage(QStringLiteral("Select two to four images to compare them."), 4000);
         return;
     }
+    compareEntries(entries);
+}
+
+void InspectorWindow::compareEntries(const std::vector<ImageEntry>& entries) {
     if (!compare_) {
         compare_ = new CompareView(this);
         compare_->addActions(

@@ -28,6 +28,7 @@ class QTimer;
 
 namespace qc::ui {
 
+class BurstActions;
 class CompareView;
 class FullScreenViewer;
 class ImageDetailPanel;
@@ -49,6 +50,7 @@ public:
     ScoreFilterProxyModel* proxy() const { return proxy_; }
     QTableView* table() const { return table_; }
     QListView* grid() const { return grid_; }
+    BurstActions* bursts() const { return bursts_; }
     void showGrid(bool grid);
     ImageDetailPanel* detailPanel() const { return detail_; }
     QAction* degradeAction() const { return degradeAction_; }  // opens the lab on the current image
@@ -162,6 +164,7 @@ private:
     void moveToEnd(bool last);
     void toggleFullScreen();
     void compareSelected();
+    void compareEntries(const std::vector<ImageEntry>& entries);
     void askSelectBelow();
     void askRejectBelow();
     void onCurrentChanged();
@@ -240,6 +243,9 @@ private:
     QAction* gridViewAction_ = nullptr;
     QAction* selectBelowAction_ = nullptr;
     QAction* rejectBelowAction_ = nullptr;
+    BurstActions* bursts_ = nullptr;
+    QAction* undoAction_ = nullptr;
+    QAction* redoAction_ = nullptr;
 };
 
 }  // namespace qc::ui

@@ -5,6 +5,7 @@
 #include <QtConcurrent>
 
 #include "images/ImageLoader.h"
+#include "library/CaptureTime.h"
 #include "library/ImageCollector.h"
 #include "library/PhotoPairs.h"
 
@@ -38,6 +39,13 @@ ScannedImages scanImages(const QStringList& inputs, bool recursive) {
                 e.width = header->width;
                 e.height = header->height;
             }
+        } catch (const std::exception&) {
+        }
+        try {
+            // For bursts: read here, off the GUI thread, like the header.
+            const qc::CaptureTime t = qc::readCaptureTime(path);
+            e.captureSeconds = t.seconds;
+            e.captureFromMtime = t.source == qc::CaptureTimeSource::FileModified;
         } catch (const std::exception&) {
         }
         scanned.entries.push_back(std::move(e));

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <optional>
 #include <vector>
 
 namespace qc::ui {
@@ -45,8 +46,19 @@ struct ImageEntry {
     CullFlag flag = CullFlag::None;
     int stars = 0;  // 0..5
 
+    // Bursts (core's library/BurstGrouping.h): the image embedding of the score, the capture
+    // time (library/CaptureTime.h; captureFromMtime when the file had no EXIF time) and, once
+    // ScoringSession::groupBursts ran, the row's place in its burst (burstId 0: not grouped).
+    std::vector<float> embedding;
+    std::optional<double> captureSeconds;
+    bool captureFromMtime = false;
+    qint64 burstId = 0;
+    int burstPosition = 0, burstSize = 1;
+    bool burstBest = false;
+
     bool hasScore() const { return state == ScoreState::Scored; }
     bool isPair() const { return !companionPath.isEmpty(); }
+    bool inStack() const { return burstSize > 1; }  // a burst of several frames
     std::vector<QString> files() const {
         return isPair() ? std::vector<QString>{path, companionPath} : std::vector<QString>{path};
     }

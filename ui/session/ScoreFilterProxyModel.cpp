@@ -49,8 +49,27 @@ ImageId ScoreFilterProxyModel::idAt(int proxyRow) const {
     return index(proxyRow, 0).data(ScoreTableModel::IdRole).value<ImageId>();
 }
 
+void ScoreFilterProxyModel::setStacksCollapsed(bool collapsed) {
+    if (collapsed == stacksCollapsed_) return;
+    stacksCollapsed_ = collapsed;
+    refilter();
+}
+
+void ScoreFilterProxyModel::setStackExpanded(qint64 burstId, bool expanded) {
+    if (expanded == isStackExpanded(burstId)) return;
+    if (expanded)
+        expanded_.insert(burstId);
+    else
+        expanded_.erase(burstId);
+    refilter();
+}
+
 bool ScoreFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     const QModelIndex source = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (stacksCollapsed_ && source.data(ScoreTableModel::BurstSizeRole).toInt() > 1 &&
+        !source.data(ScoreTableModel::BurstBestRole).toBool() &&
+        !isStackExpanded(source.data(ScoreTableModel::BurstRole).toLongLong()))
+        return false;
     if (!flagPasses(flagFilter_, CullFlag(source.data(ScoreTableModel::FlagRole).toInt())))
         return false;
     const int stars = source.data(ScoreTableModel::StarsRole).toInt();

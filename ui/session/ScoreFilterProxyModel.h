@@ -1,11 +1,12 @@
 // ScoreFilterProxyModel: what the table and the grid show of ScoreTableModel. It sorts on the
 // model's numeric SortRole and filters by a score range (dragged on the histogram), by cull flag
-// and by a minimum star rating. GUI thread only.
+// and by a minimum star rating, and folds bursts into stacks. GUI thread only.
 #pragma once
 
 #include <QSortFilterProxyModel>
 
 #include <optional>
+#include <set>
 
 #include "ui/session/ImageEntry.h"
 
@@ -32,6 +33,14 @@ public:
     void setMinimumStars(int stars);
     int minimumStars() const { return minimumStars_; }
 
+    // Stacks (bursts of several frames, ScoringSession::groupBursts): collapsed, a stack shows
+    // only its best frame, which the sorting and the filters then see; an expanded stack shows
+    // every frame. Collapsed by default.
+    void setStacksCollapsed(bool collapsed);
+    bool stacksCollapsed() const { return stacksCollapsed_; }
+    void setStackExpanded(qint64 burstId, bool expanded);
+    bool isStackExpanded(qint64 burstId) const { return expanded_.count(burstId) > 0; }
+
     bool isFiltering() const;
     ImageId idAt(int proxyRow) const;
 
@@ -48,6 +57,8 @@ private:
     std::optional<ScoreRange> range_;
     FlagFilter flagFilter_ = FlagFilter::All;
     int minimumStars_ = 0;
+    bool stacksCollapsed_ = true;
+    std::set<qint64> expanded_;
 };
 
 bool flagPasses(FlagFilter filter, CullFlag flag);

@@ -132,11 +132,13 @@ void ScoreTableModel::store(ImageEntry& e, const qc::ImageResult& result) {
         e.state = ScoreState::Scored;
         e.score = result.score;
         e.pairProbabilities = result.pairProbabilities;
+        e.embedding = result.embedding;
         e.error.clear();
     } else {
         e.state = ScoreState::Failed;
         e.error = QString::fromStdString(result.error);
         e.pairProbabilities.clear();
+        e.embedding.clear();
     }
 }
 
@@ -309,14 +311,47 @@ QVariant ScoreTableModel::data(const QModelIndex& index, int role) const {
     case FlagRole: return int(e.flag);
     case StarsRole: return e.stars;
     case PathRole: return e.path;
+    case BurstRole: return e.burstId;
+    case BurstSizeRole: return e.burstSize;
+    case BurstBestRole: return e.burstBest;
     default: return {};
     }
 }
 
+QString burstBadge(const ImageEntry& e) {
+    if (!e.inStack()) return {};
+    // The best frame stands for its stack: it carries the stack's size; the others their place.
+    if (e.burstBest) return QStringLiteral("  \u25c6\u00d7%1").arg(e.burstSize);
+    return QStringLiteral("  \u00b7%1/%2").arg(e.burstPosition + 1).arg(e.burstSize);
+}
+
+void ScoreTableModel::setBursts(const std::vector<BurstPlace>& places) {
+    for (const BurstPlace& p : places) {
+        const int row = rowOf(p.id);
+        if (row < 0) continue;
+        ImageEntry& e = rows_[size_t(row)];
+        e.burstId = p.burstId;
+        e.burstPosition = p.position;
+        e.burstSize = p.size;
+        e.burstBest = p.best;
+    }
+    if (!rows_.empty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+    Q_EMIT burstsChanged();
+}
+
+void ScoreTableModel::setCaptureTime(ImageId id, double seconds, bool fromMtime) {
+    const int row = rowOf(id);
+    if (row < 0) return;
+    rows_[size_t(row)].captureSeconds = seconds;
+    rows_[size_t(row)].captureFromMtime = fromMtime;
+}
+
 QVariant ScoreTableModel::displayText(const ImageEntry& e, int column) const {
     // A RAW+JPEG pair: the RAW's name with a badge, as Photo Mechanic shows it.
-    if (column == FileColumn)
-        return e.isPair() ? e.fileName + QStringLiteral("  +JPG") : e.fileName;
+    if (column == FileColumn) {
+        const QString name = e.isPair() ? e.fileName + QStringLiteral("  +JPG") : e.fileName;
+        return name + burstBadge(e);
+    }
     if (column == ScoreColumn) {
         // A failure is marked where the score would be, not only in the far-right Status column.
         if (e.state == ScoreState::Failed) return QStringLiteral("\u26a0 failed");

@@ -22,6 +22,10 @@ struct ImageResult;
 
 namespace qc::ui {
 
+// "  ◆×5" on the best frame of a stack of 5, "  ·2/5" on its second frame, "" on a
+// photo alone. Short: the File column is narrow.
+QString burstBadge(const ImageEntry& e);
+
 class ThumbnailCache;
 
 class ScoreTableModel : public QAbstractTableModel {
@@ -35,6 +39,9 @@ public:
         StarsRole,                    // int 0..5
         PathRole,                     // QString
         ThumbnailRole,                // QImage (null until made), any column
+        BurstRole,                    // qint64 burst id, 0 when not grouped
+        BurstSizeRole,                // int frames in the row's burst (1: alone)
+        BurstBestRole,                // bool: the best frame of its burst
     };
     enum FixedColumn { ThumbnailColumn = 0, FileColumn, ScoreColumn, FlagColumn, StarsColumn, FirstPairColumn };
 
@@ -91,7 +98,18 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
+    // A row's place in its burst (ScoringSession::groupBursts).
+    struct BurstPlace {
+        ImageId id = 0;
+        qint64 burstId = 0;
+        int position = 0, size = 1;
+        bool best = false;
+    };
+    void setBursts(const std::vector<BurstPlace>& places);
+    void setCaptureTime(ImageId id, double seconds, bool fromMtime);
+
 Q_SIGNALS:
+    void burstsChanged();  // setBursts ran (stacks in the views, live counts)
     void scoresChanged();  // a score arrived or scores were cleared (histogram refresh)
     void marksChanged();   // a flag or star rating changed
 

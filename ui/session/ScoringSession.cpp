@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QTimer>
+#include <QUndoStack>
 #include <QtDebug>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include "engine/ScoringEngine.h"
 #include "library/Catalog.h"
 #include "library/CatalogScorer.h"
+#include "library/ShootBursts.h"
 #include "models/ModelLocator.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringWorker.h"
@@ -22,7 +24,8 @@ ScoringSession::ScoringSession(QObject* parent)
       worker_(new ScoringWorker(this)),
       scanner_(new FolderScanner(this)),
       loader_(new ModelLoader(this)),
-      batchTimer_(new QTimer(this)) {
+      batchTimer_(new QTimer(this)),
+      undoStack_(new QUndoStack(this)) {
     promptLoader_ = new PromptSetLoader(this);
     catalogGuard_ = new CatalogWriteGuard([this](ImageId row) { storeDecision(row); }, this);
     connect(catalogGuard_, &CatalogWriteGuard::problemFound, this, [this](const QString& message) {
@@ -350,15 +353,44 @@ std::optional<qint64> ScoringSession::catalogIdIfUnchanged(const QString& path) 
 }
 
 void ScoringSession::setFlag(ImageId id, CullFlag flag) {
-    if (!table_->setFlag(id, flag)) return;
-    saveDecision(id);
-    writeSidecar(id);
+    static const char* const names[] = {"Unflag", "Pick", "Reject"};
+    const ImageEntry* e = table_->entry(id);
+    if (!e) return;
+    applyDecisions({{id, flag, e->stars}}, QStringLiteral("%1 %2").arg(QLatin1String(names[int(flag)]), e->fileName));
+}
+
+void ScoringSession::setFlags(const std::vector<ImageId>& ids, CullFlag flag, const QString& text) {
+    std::vector<RowDecision> decisions;
+    for (ImageId id : ids)
+        if (const ImageEntry* e = table_->entry(id)) decisions.push_back({id, flag, e->stars});
+    applyDecisions(std::move(decisions), text);
+}
+
+void ScoringSession::applyDecisions(std::vector<RowDecision> decisions, const QString& text) {
+    decisions.erase(std::remove_if(decisions.begin(), decisions.end(),
+                                   [this](const RowDecision& d) {
+                                       const ImageEntry* e = table_->entry(d.id);
+                                       return !e || (e->flag == d.flag && e->stars == d.stars);
+                                   }),
+                    decisions.end());
+    if (decisions.empty()) return;
+    undoStack_->push(new DecisionCommand(*this, std::move(decisions), text));  // runs redo(): applyNow
+}
+
+void ScoringSession::applyNow(const std::vector<RowDecision>& decisions) {
+    std::vector<ImageId> ids;
+    for (const RowDecision& d : decisions) {
+        if (!table_->setFlag(d.id, d.flag) || !table_->setStars(d.id, d.stars)) continue;
+        ids.push_back(d.id);
+    }
+    saveDecisions(ids);
+    for (ImageId id : ids) writeSidecar(id);
 }
 
 void ScoringSession::setStars(ImageId id, int stars) {
-    if (!table_->setStars(id, stars)) return;
-    saveDecision(id);
-    writeSidecar(id);
+    const ImageEntry* e = table_->entry(id);
+    if (!e || stars < 0 || stars > 5) return;
+    applyDecisions({{id, e->flag, stars}}, QStringLiteral("%1 star(s) on %2").arg(stars).arg(e->fileName));
 }
 
 void ScoringSession::writeSidecar(ImageId id) {
@@ -386,16 +418,33 @@ void ScoringSession::saveDecision(ImageId id) {
     catalogGuard_->saveDecision(id);
 }
 
-void ScoringSession::storeDecision(ImageId id) {
-    const ImageEntry* e = table_->entry(id);
-    if (!e) return;                           // removed since: nothing left to store
-    for (const QString& file : e->files()) {  // both files of a RAW+JPEG pair
-        const int64_t imageId = catalog_->resolve(file.toStdString()).id;
-        qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
-        d.flag = qc::CatalogFlag(int(e->flag));
-        d.stars = e->stars;
-        catalog_->setDecision(imageId, d);
+void ScoringSession::storeDecision(ImageId id) { storeDecisions({id}); }
+
+// Many at once (a rule, a selection): one transaction, so a bulk rule is one step in the catalog
+// too. When that fails, each decision goes through the guard on its own: unsaved ones are counted
+// and retried, one image's problem is named.
+void ScoringSession::saveDecisions(const std::vector<ImageId>& ids) {
+    if (!catalog_) return;
+    if (ids.size() > 1 && catalogGuard_->unsavedDecisions() == 0 &&
+        catalogGuard_->tryWrite([&] { storeDecisions(ids); }))
+        return;
+    for (ImageId id : ids) saveDecision(id);
+}
+
+void ScoringSession::storeDecisions(const std::vector<ImageId>& ids) {
+    std::vector<std::pair<int64_t, qc::CatalogDecision>> rows;
+    for (ImageId id : ids) {
+        const ImageEntry* e = table_->entry(id);
+        if (!e) continue;                         // removed since: nothing left to store
+        for (const QString& file : e->files()) {  // both files of a RAW+JPEG pair
+            const int64_t imageId = catalog_->resolve(file.toStdString()).id;
+            qc::CatalogDecision d = catalog_->decision(imageId);  // keeps the label and note
+            d.flag = qc::CatalogFlag(int(e->flag));
+            d.stars = e->stars;
+            rows.emplace_back(imageId, d);
+        }
     }
+    if (!rows.empty()) catalog_->setDecisions(rows);  // throws qc::CatalogError
 }
 
 TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& folder, TransferMode mode) {
@@ -413,6 +462,9 @@ TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& fol
     }
     TransferReport report = transferFiles(paths, folder, mode);
     if (mode == TransferMode::Move) {
+        // Undo steps name files by their old paths and sidecars; after a move they would write
+        // where the photos no longer are.
+        if (!report.done.empty()) undoStack_->clear();
         for (const auto& [from, to] : report.done) {
             if (idByCompanion.contains(from))
                 table_->setCompanionPath(idByCompanion.value(from), to);
@@ -432,6 +484,104 @@ TransferReport ScoringSession::transferFlagged(CullFlag flag, const QString& fol
 
 bool ScoringSession::settled() const {
     return !scoring_ && pending_.empty() && !scanner_->scanning() && !loader_->loading() && !promptLoader_->loading();
+}
+
+}  // namespace qc::ui
+
+namespace qc::ui {
+
+void ScoringSession::readMissingCaptureTimes() {
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        if (e.captureSeconds) continue;
+        try {
+            const std::string path = e.path.toStdString();
+            const auto known = catalogIdIfUnchanged(e.path);
+            const qc::CaptureTime t = known ? qc::catalogCaptureTime(*catalog_, *known, path) : qc::readCaptureTime(path);
+            table_->setCaptureTime(e.id, t.seconds, t.source == qc::CaptureTimeSource::FileModified);
+        } catch (const std::exception& ex) {
+            qWarning("capture time: %s", ex.what());  // the row then stays a burst of its own
+        }
+    }
+}
+
+std::vector<qc::BurstPhoto> ScoringSession::burstPhotos() const {
+    const int sharpness = qc::sharpnessPairIndex(table_->pairs());
+    std::vector<qc::BurstPhoto> photos;
+    photos.reserve(size_t(table_->count()));
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        qc::BurstPhoto p;
+        p.name = e.path.toStdString();
+        p.captureSeconds = e.captureSeconds;
+        if (e.hasScore()) {
+            p.score = e.score;
+            p.embedding = e.embedding;
+            if (sharpness >= 0 && size_t(sharpness) < e.pairProbabilities.size())
+                p.sharpness = e.pairProbabilities[size_t(sharpness)];
+        }
+        photos.push_back(std::move(p));
+    }
+    return photos;
+}
+
+int ScoringSession::groupBursts(const qc::BurstSettings& settings) {
+    burstSettings_ = settings;
+    readMissingCaptureTimes();
+    const qc::BurstGroups groups = qc::groupBursts(burstPhotos(), settings);
+    std::vector<ScoreTableModel::BurstPlace> places;
+    std::vector<qc::CatalogBurst> stored;
+    for (const qc::Burst& burst : groups.bursts) {
+        const ImageEntry& first = table_->entryAt(int(burst.members.front()));
+        const auto firstCatalogId = catalogIdIfUnchanged(first.path);
+        for (size_t position = 0; position < burst.members.size(); ++position) {
+            const ImageEntry& e = table_->entryAt(int(burst.members[position]));
+            const bool best = burst.best == burst.members[position];
+            places.push_back({e.id, qint64(first.id), int(position), int(burst.members.size()), best});
+            if (const auto id = firstCatalogId ? catalogIdIfUnchanged(e.path) : std::nullopt)
+                stored.push_back({*id, *firstCatalogId, int(position), int(burst.members.size()), best});
+        }
+    }
+    table_->setBursts(places);
+    if (catalog_ && !stored.empty()) {
+        try {
+            catalog_->replaceBursts(stored, qc::burstSettingsText(settings));
+        } catch (const std::exception& ex) {
+            qWarning("catalog: %s", ex.what());
+        }
+    }
+    return int(groups.bursts.size());
+}
+
+std::vector<qc::CullCandidate> ScoringSession::cullCandidates(const qc::BurstSettings& settings) {
+    readMissingCaptureTimes();
+    const qc::BurstGroups groups = qc::groupBursts(burstPhotos(), settings);
+    std::vector<qc::CullCandidate> candidates;
+    for (int row = 0; row < table_->count(); ++row) {
+        const ImageEntry& e = table_->entryAt(row);
+        const qc::Burst& burst = groups.bursts[groups.burstOf[size_t(row)]];
+        qc::CullCandidate c;
+        if (e.hasScore()) c.score = e.score;
+        c.flag = qc::CatalogFlag(int(e.flag));
+        c.stars = e.stars;
+        c.burstId = qint64(table_->entryAt(int(burst.members.front())).id);
+        c.best = burst.best == size_t(row);
+        candidates.push_back(c);
+    }
+    return candidates;
+}
+
+void ScoringSession::applyCullPlan(const qc::CullPlan& plan, const QString& text) {
+    std::vector<RowDecision> decisions;
+    for (size_t row : plan.picks) {
+        const ImageEntry& e = table_->entryAt(int(row));
+        decisions.push_back({e.id, CullFlag::Pick, e.stars});
+    }
+    for (size_t row : plan.rejects) {
+        const ImageEntry& e = table_->entryAt(int(row));
+        decisions.push_back({e.id, CullFlag::Reject, e.stars});
+    }
+    applyDecisions(std::move(decisions), text);
 }
 
 }  // namespace qc::ui

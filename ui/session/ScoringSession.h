@@ -29,9 +29,12 @@
 #include "engine/ScoringEngine.h"
 #include "images/PixelSource.h"
 #include "images/ResizePolicy.h"
+#include "library/BurstGrouping.h"
+#include "library/CullRules.h"
 #include "library/PhotoPairs.h"
 #include "library/XmpSidecar.h"
 #include "ui/session/CatalogWriteGuard.h"
+#include "ui/session/DecisionCommand.h"
 #include "ui/session/FileTransfer.h"
 #include "ui/session/FolderScanner.h"
 #include "ui/session/ImageEntry.h"
@@ -40,6 +43,7 @@
 #include "ui/session/ScoringProgress.h"
 
 class QTimer;
+class QUndoStack;
 
 namespace qc {
 class Catalog;
@@ -119,9 +123,28 @@ public:
     std::shared_ptr<qc::Catalog> sharedCatalog() const { return catalog_; }  // for other windows' threads
     CatalogWriteGuard* catalogGuard() const { return catalogGuard_; }
     // Culling marks: set in the table and saved to the catalog before returning (or, when the
-    // catalog refuses, counted as unsaved by catalogGuard()).
+    // catalog refuses, counted as unsaved by catalogGuard()). Each call is one step of
+    // undoStack() (DecisionCommand: rows, catalog rows and sidecars come back exactly).
     void setFlag(ImageId id, CullFlag flag);
     void setStars(ImageId id, int stars);
+    // Many rows in one undo step (a bulk rule, a key on a selection); the catalog rows in one
+    // transaction. Rows that would not change are left out; nothing to change pushes nothing.
+    void setFlags(const std::vector<ImageId>& ids, CullFlag flag, const QString& text);
+    void applyDecisions(std::vector<RowDecision> decisions, const QString& text);
+    // Bursts of the open photos (core's groupBursts: capture time gap and embedding similarity):
+    // capture times read where rows have none, each row's place set in the table (stacks in the
+    // views), the bursts stored in the catalog. Returns the number of groups.
+    int groupBursts(const qc::BurstSettings& settings);
+    const qc::BurstSettings& burstSettings() const { return burstSettings_; }
+
+    // The bulk rules (core's library/CullRules.h) over the rows, in row order: the candidates,
+    // with bursts as `settings` would group them (nothing stored), for a plan to be counted
+    // before anything changes; then the plan applied as one undo step.
+    std::vector<qc::CullCandidate> cullCandidates(const qc::BurstSettings& settings);
+    void applyCullPlan(const qc::CullPlan& plan, const QString& text);
+
+    // Ctrl+Z / Ctrl+Shift+Z: every decision made through the calls above.
+    QUndoStack* undoStack() const { return undoStack_; }
 
     // Copies or moves every image flagged `flag` (with its sidecars) into folder; moved rows
     // and their catalog entries follow the files, keeping scores and decisions. Skipped files
@@ -161,9 +184,15 @@ private:
     void queue(const std::vector<ImageId>& ids);
     void setScoring(bool scoring);
     std::optional<qint64> catalogIdIfUnchanged(const QString& path) const;
+    friend class DecisionCommand;
+    void applyNow(const std::vector<RowDecision>& decisions);  // DecisionCommand's first redo()
     void saveDecision(ImageId id);
     void storeDecision(ImageId id);  // throws qc::CatalogError
+    void saveDecisions(const std::vector<ImageId>& ids);
+    void storeDecisions(const std::vector<ImageId>& ids);  // one transaction; throws qc::CatalogError
     void writeSidecar(ImageId id);
+    void readMissingCaptureTimes();
+    std::vector<qc::BurstPhoto> burstPhotos() const;  // one per row, in row order
     double now() const { return clock_.elapsed() / 1000.0; }
 
     ScoreTableModel* table_;
@@ -191,6 +220,8 @@ private:
     std::vector<ScoredImage> pending_;  // results not yet in the table
     QTimer* batchTimer_;
     QElapsedTimer sinceBatch_;
+    QUndoStack* undoStack_;
+    qc::BurstSettings burstSettings_;
 };
 
 }  // namespace qc::ui

@@ -221,7 +221,7 @@ TEST_F(CatalogTest, MigratesAVersionOneCatalog) {
         sqlite3_close(db);
     }
     Catalog catalog(dbPath);
-    EXPECT_EQ(catalog.schemaVersion(), 2);
+    EXPECT_EQ(catalog.schemaVersion(), 3);
     const CatalogImage img = catalog.resolve(image);
     EXPECT_EQ(img.match, CatalogMatch::Known);
     EXPECT_EQ(img.id, 7);

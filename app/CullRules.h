@@ -1,0 +1,23 @@
+// The bulk rules of `qualiclip cull`: --best-of-bursts, --reject-below SCORE, --pick-top PERCENT.
+// The images are scored first where the catalog has no score (BurstSupport.h), grouped for
+// --best-of-bursts, planned with core's library/CullRules.h, the counts printed, and (unless
+// --dry-run) the decisions committed in one catalog transaction.
+#pragma once
+
+#include <QCommandLineParser>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "library/XmpSidecar.h"
+
+namespace qc::cli {
+
+void addCullRuleOptions(QCommandLineParser& parser);
+bool cullRuleRequested(const QCommandLineParser& parser);
+// Runs the requested rules on the images of inputs; returns the exit status.
+int runCullRules(const QCommandLineParser& parser, const std::vector<std::string>& inputs,
+                 std::optional<SidecarNaming> xmp);
+
+}  // namespace qc::cli
