@@ -7,5 +7,3 @@ qci_install_deps
 scripts/build.sh
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure --timeout 900 -j"$(nproc)"
-# The core and CLI tests again under ASan + UBSan, then the fuzz targets (README: Tests).
-scripts/check-sanitized.sh
