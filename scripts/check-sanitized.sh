@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The checked build (build-checked/, clang): the core and CLI tests again under AddressSanitizer +
 # UndefinedBehaviorSanitizer, any finding fatal, then every libFuzzer target of tests/fuzz for
-# its time budget (QCI_FUZZ_SECONDS, 45 s each). test.sh runs it after the plain build's tests.
+# its time budget (QCI_FUZZ_SECONDS, 45 s each). Run by hand; not yet part of test.sh.
 # With arguments it only builds and runs ctest with them (e.g. -L fuzz, or -R Checkpoint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
