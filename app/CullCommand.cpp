@@ -42,16 +42,6 @@ void addOptions(QCommandLineParser& parser) {
     parser.addPositionalArgument("PATH", "Images or folders.", "PATH...");
 }
 
-std::string toJson(const std::string& path, const CatalogDecision& d) {
-    nlohmann::ordered_json row;
-    row["path"] = path;
-    row["flag"] = catalogFlagName(d.flag);
-    row["stars"] = d.stars;
-    row["label"] = d.colorLabel;
-    row["note"] = d.note;
-    return row.dump();
-}
-
 }  // namespace
 
 int runCullCommand(const QStringList& arguments) {
@@ -115,7 +105,7 @@ int runCullCommand(const QStringList& arguments) {
                 fields.label = d.colorLabel;
                 writeSidecar(path, *xmp, fields);
             }
-            std::cout << toJson(path, d) << std::endl;
+            std::cout << cullRowJson(path, d) << std::endl;
         } catch (const CatalogStorageError& e) {
             // Locked, read-only or full: every later decision would fail the same way. The rows
             // printed so far are the decisions stored.

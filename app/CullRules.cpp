@@ -89,7 +89,10 @@ void report(const char* rule, const CullPlan& plan) {
               << plan.rejects.size() << " to reject\n";
 }
 
-std::string rowJson(const std::string& path, const CatalogDecision& d) {
+
+}  // namespace
+
+std::string cullRowJson(const std::string& path, const CatalogDecision& d) {
     nlohmann::ordered_json row;
     row["path"] = path;
     row["flag"] = catalogFlagName(d.flag);
@@ -98,8 +101,6 @@ std::string rowJson(const std::string& path, const CatalogDecision& d) {
     row["note"] = d.note;
     return row.dump();
 }
-
-}  // namespace
 
 void addCullRuleOptions(QCommandLineParser& parser) {
     parser.addOptions({
@@ -187,7 +188,7 @@ int runCullRules(const QCommandLineParser& parser, const std::vector<std::string
                 fields.label = d.colorLabel;
                 writeSidecar(path, *xmp, fields);
             }
-            std::cout << rowJson(path, d) << std::endl;
+            std::cout << cullRowJson(path, d) << std::endl;
         }
     } catch (const std::exception& e) {
         std::cerr << "qualiclip cull: " << e.what() << "\n";

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "library/Catalog.h"
 #include "library/XmpSidecar.h"
 
 namespace qc::cli {
@@ -19,5 +20,8 @@ bool cullRuleRequested(const QCommandLineParser& parser);
 // Runs the requested rules on the images of inputs; returns the exit status.
 int runCullRules(const QCommandLineParser& parser, const std::vector<std::string>& inputs,
                  std::optional<SidecarNaming> xmp);
+
+// One decision as `qualiclip cull` prints it (a JSON line): path, flag, stars, label, note.
+std::string cullRowJson(const std::string& path, const CatalogDecision& d);
 
 }  // namespace qc::cli

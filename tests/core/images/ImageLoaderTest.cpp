@@ -560,20 +560,8 @@ TEST(ImageLoader, TiffSizeIsCheckedAsItsDecoderReadsIt) {
 }
 
 TEST(ImageHeader, BigEndianTiff) {
-    Bytes tiff = {'M', 'M', 0, 42};
-    appendBe32(tiff, 8);
-    const uint32_t tags[][3] = {{256, 3, 3}, {257, 3, 2}, {258, 3, 8},
-                                {259, 3, 1}, {262, 3, 1}, {273, 4, 8 + 2 + 8 * 12 + 4},
-                                {277, 3, 1}, {279, 4, 6}};
-    appendBe16(tiff, 8);
-    for (const auto& t : tags) {
-        appendBe16(tiff, t[0]);
-        appendBe16(tiff, t[1]);
-        appendBe32(tiff, 1);
-        appendBe32(tiff, t[1] == 3 ? t[2] << 16 : t[2]);
-    }
-    appendBe32(tiff, 0);
-    tiff.insert(tiff.end(), {10, 20, 30, 40, 50, 60});
+    const Bytes tiff = greyTiff({{256, 3, 3}, {257, 3, 2}, {258, 3, 8}, {259, 3, 1},
+                                 {262, 3, 1}, {273, 4, 8 + 2 + 8 * 12 + 4}, {277, 3, 1}, {279, 4, 6}});
     TempDir dir;
     const std::string path = save(dir, "be.tif", tiff);
     const auto header = readImageHeader(path);
