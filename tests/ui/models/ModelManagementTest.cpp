@@ -19,6 +19,7 @@
 #include "models/ModelRegistry.h"
 #include "ui/models/ModelStatusPanel.h"
 #include "ui/models/ModelsDialog.h"
+#include "UiTestSupport.h"
 
 using namespace qc::ui;
 
@@ -145,4 +146,3 @@ private Q_SLOTS:
 
 QTEST_MAIN(ModelManagementTest)
 #include "ModelManagementTest.moc"
-#include "UiTestSupport.h"

@@ -7,6 +7,7 @@
 
 #include "engine/PromptSet.h"
 #include "ui/prompts/PromptSetEditor.h"
+#include "UiTestSupport.h"
 
 using namespace qc::ui;
 
@@ -97,4 +98,3 @@ private Q_SLOTS:
 
 QTEST_MAIN(PromptSetEditorTest)
 #include "PromptSetEditorTest.moc"
-#include "UiTestSupport.h"

@@ -25,6 +25,7 @@
 #include "ui/widgets/QCustomPlotWrapper.h"
 #include "ui/research/ResearchWindow.h"
 #include "ui/research/ResearchWorker.h"
+#include "UiTestSupport.h"
 
 using namespace qc::ui;
 
@@ -361,4 +362,3 @@ private Q_SLOTS:
 
 QTEST_MAIN(ResearchWindowTest)
 #include "ResearchWindowTest.moc"
-#include "UiTestSupport.h"
