@@ -99,13 +99,7 @@ int runCullCommand(const QStringList& arguments) {
             if (parser.isSet("label")) d.colorLabel = parser.value("label").toStdString();
             if (parser.isSet("note")) d.note = parser.value("note").toStdString();
             catalog->setDecision(id, d);  // committed here, before the row is printed
-            if (xmp) {
-                SidecarFields fields;
-                fields.rating = d.flag == CatalogFlag::Reject ? -1 : d.stars;
-                fields.label = d.colorLabel;
-                writeSidecar(path, *xmp, fields);
-            }
-            std::cout << cullRowJson(path, d) << std::endl;
+            acknowledgeDecision(path, d, xmp);
         } catch (const CatalogStorageError& e) {
             // Locked, read-only or full: every later decision would fail the same way. The rows
             // printed so far are the decisions stored.

@@ -92,14 +92,21 @@ void report(const char* rule, const CullPlan& plan) {
 
 }  // namespace
 
-std::string cullRowJson(const std::string& path, const CatalogDecision& d) {
+void acknowledgeDecision(const std::string& path, const CatalogDecision& d,
+                         std::optional<SidecarNaming> xmp) {
+    if (xmp) {
+        SidecarFields fields;
+        fields.rating = d.flag == CatalogFlag::Reject ? -1 : d.stars;
+        fields.label = d.colorLabel;
+        writeSidecar(path, *xmp, fields);
+    }
     nlohmann::ordered_json row;
     row["path"] = path;
     row["flag"] = catalogFlagName(d.flag);
     row["stars"] = d.stars;
     row["label"] = d.colorLabel;
     row["note"] = d.note;
-    return row.dump();
+    std::cout << row.dump() << std::endl;
 }
 
 void addCullRuleOptions(QCommandLineParser& parser) {
@@ -181,14 +188,7 @@ int runCullRules(const QCommandLineParser& parser, const std::vector<std::string
         size_t index = 0;
         for (const auto& [photo, flag] : changes) {
             const std::string& path = grouping.photos[photo].path;
-            const CatalogDecision& d = rows[index++].second;
-            if (xmp) {
-                SidecarFields fields;
-                fields.rating = d.flag == CatalogFlag::Reject ? -1 : d.stars;
-                fields.label = d.colorLabel;
-                writeSidecar(path, *xmp, fields);
-            }
-            std::cout << cullRowJson(path, d) << std::endl;
+            acknowledgeDecision(path, rows[index++].second, xmp);
         }
     } catch (const std::exception& e) {
         std::cerr << "qualiclip cull: " << e.what() << "\n";

@@ -21,7 +21,9 @@ bool cullRuleRequested(const QCommandLineParser& parser);
 int runCullRules(const QCommandLineParser& parser, const std::vector<std::string>& inputs,
                  std::optional<SidecarNaming> xmp);
 
-// One decision as `qualiclip cull` prints it (a JSON line): path, flag, stars, label, note.
-std::string cullRowJson(const std::string& path, const CatalogDecision& d);
+// After a decision is stored: writes it to the image's sidecar when asked (a reject as rating -1),
+// then prints it as `qualiclip cull` does (a JSON line: path, flag, stars, label, note).
+void acknowledgeDecision(const std::string& path, const CatalogDecision& d,
+                         std::optional<SidecarNaming> xmp);
 
 }  // namespace qc::cli
