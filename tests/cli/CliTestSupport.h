@@ -3,11 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <QCoreApplication>
+#include <QEventLoop>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStringList>
+#include <QTimer>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -29,6 +33,45 @@ inline RunResult runQualiclip(const QStringList& args,
     process.setProcessEnvironment(env);
     process.start(QString(QCI_BIN_DIR) + "/qualiclip", args);
     EXPECT_TRUE(process.waitForFinished(300000)) << "qualiclip did not finish";
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAllStandardOutput().toStdString(), process.readAllStandardError().toStdString()};
+}
+
+// The event loop of runQualiclipServing and of the tests' local servers needs an application.
+inline void ensureCoreApplication() {
+    if (QCoreApplication::instance() == nullptr) {
+        static int argc = 1;
+        static char name[] = "cli_tests";
+        static char* argv[] = {name, nullptr};
+        new QCoreApplication(argc, argv);
+    }
+}
+
+// How a served run's child differs from a plain one.
+struct ChildSetup {
+    QString standardOutputFile;          // stdout into this file instead of a pipe
+    std::function<void()> beforeExec;    // runs in the child between fork and exec
+};
+
+// Runs qualiclip while this thread's event loop keeps serving: a test's HTTP server lives on it.
+inline RunResult runQualiclipServing(const QStringList& args, const QProcessEnvironment& env,
+                                     const ChildSetup& child = {}) {
+    ensureCoreApplication();
+    QProcess process;
+    process.setProcessEnvironment(env);
+    if (!child.standardOutputFile.isEmpty()) process.setStandardOutputFile(child.standardOutputFile);
+    if (child.beforeExec) process.setChildProcessModifier(child.beforeExec);
+    QEventLoop loop;
+    QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
+    QTimer::singleShot(300000, &loop, &QEventLoop::quit);
+    process.start(QString(QCI_BIN_DIR) + "/qualiclip", args);
+    if (process.state() != QProcess::NotRunning) loop.exec();
+    EXPECT_EQ(process.state(), QProcess::NotRunning) << "qualiclip did not finish";
+    if (process.state() != QProcess::NotRunning) {
+        process.kill();
+        process.waitForFinished();
+    }
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             process.readAllStandardOutput().toStdString(), process.readAllStandardError().toStdString()};
 }

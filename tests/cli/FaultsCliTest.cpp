@@ -39,15 +39,6 @@ using test::RunResult;
 #define EXPECT_CONTAINS(text, part) \
     EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
-void ensureApplication() {
-    if (QCoreApplication::instance() == nullptr) {
-        static int argc = 1;
-        static char name[] = "cli_tests";
-        static char* argv[] = {name, nullptr};
-        new QCoreApplication(argc, argv);
-    }
-}
-
 struct FaultRun {
     std::optional<rlim_t> fileSizeLimit;  // bytes any file of the child may reach
     QString standardOutputFile;  // stdout into this file (under the limit too) instead of a pipe
@@ -57,32 +48,16 @@ struct FaultRun {
 // loop keeps serving (the download test's HTTP server lives here).
 RunResult runFaulty(const QStringList& args, const QProcessEnvironment& env,
                     const FaultRun& fault) {
-    ensureApplication();
-    QProcess process;
-    process.setProcessEnvironment(env);
-    if (!fault.standardOutputFile.isEmpty())
-        process.setStandardOutputFile(fault.standardOutputFile);
-    const std::optional<rlim_t> limit = fault.fileSizeLimit;
-    process.setChildProcessModifier([limit] {
-        if (!limit) return;
-        ::signal(SIGXFSZ, SIG_IGN);  // survives exec: writes past the limit fail with EFBIG
-        const rlimit r{*limit, *limit};
-        ::setrlimit(RLIMIT_FSIZE, &r);
-    });
-    QEventLoop loop;
-    QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
-    QTimer::singleShot(300000, &loop, &QEventLoop::quit);
-    process.start(QString(QCI_BIN_DIR) + "/qualiclip", args);
-    if (process.state() != QProcess::NotRunning) loop.exec();
-    if (process.state() != QProcess::NotRunning) {
-        ADD_FAILURE() << "qualiclip did not finish";
-        process.kill();
-        process.waitForFinished();
+    test::ChildSetup child;
+    child.standardOutputFile = fault.standardOutputFile;
+    if (const std::optional<rlim_t> limit = fault.fileSizeLimit) {
+        child.beforeExec = [limit] {
+            ::signal(SIGXFSZ, SIG_IGN);  // survives exec: writes past the limit fail with EFBIG
+            const rlimit r{*limit, *limit};
+            ::setrlimit(RLIMIT_FSIZE, &r);
+        };
     }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput().toStdString(),
-            process.readAllStandardError().toStdString()};
+    return test::runQualiclipServing(args, env, child);
 }
 
 // No model or catalog from the caller's account: everything under the test's folder.
@@ -297,7 +272,7 @@ TEST_F(Faults, LockedCatalogIsNamedAndTheDecisionIsNotAcknowledged) {
 
 TEST_F(Faults, ModelDownloadOnAFullDiskInstallsNothing) {
     QCI_REQUIRE_ORACLE();
-    ensureApplication();
+    test::ensureCoreApplication();
     test::LocalHttpServer server;
     ASSERT_TRUE(server.listening());
     QFile file(test::oracleModel());

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "CliTestSupport.h"
 #include "LocalHttpServer.h"
 #include "TestSupport.h"
 #include "engine/Checkpoint.h"
@@ -25,19 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-    int exitCode = -1;
-    std::string out, err;
-};
-
-void ensureApplication() {
-    if (QCoreApplication::instance() == nullptr) {
-        static int argc = 1;
-        static char name[] = "cli_tests";
-        static char* argv[] = {name, nullptr};
-        new QCoreApplication(argc, argv);
-    }
-}
+using test::RunResult;
 
 // An environment with its own data folder, no model from the caller and no proxy (the test
 // server is on 127.0.0.1).
@@ -49,44 +38,24 @@ QProcessEnvironment isolatedEnvironment(const test::TempDir& home) {
     return env;
 }
 
-// Runs qualiclip while this thread's event loop keeps serving (the HTTP server lives here).
-RunResult runQualiclip(const QStringList& args, const QProcessEnvironment& env) {
-    ensureApplication();
-    QProcess process;
-    process.setProcessEnvironment(env);
-    QEventLoop loop;
-    QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
-    QTimer::singleShot(300000, &loop, &QEventLoop::quit);
-    process.start(QString(QCI_BIN_DIR) + "/qualiclip", args);
-    if (process.state() != QProcess::NotRunning) loop.exec();
-    EXPECT_EQ(process.state(), QProcess::NotRunning) << "qualiclip did not finish";
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished();
-    }
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput().toStdString(), process.readAllStandardError().toStdString()};
-}
-
 std::string oracleModel() { return (test::oracleDir() / "tiny_qualiclip.pth").string(); }
 
 #define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
 
 TEST(ModelsCli, HelpNamesTheActions) {
     test::TempDir home;
-    EXPECT_CONTAINS(runQualiclip({"--help"}, isolatedEnvironment(home)).out, "models");
-    const RunResult r = runQualiclip({"models", "--help"}, isolatedEnvironment(home));
+    EXPECT_CONTAINS(test::runQualiclipServing({"--help"}, isolatedEnvironment(home)).out, "models");
+    const RunResult r = test::runQualiclipServing({"models", "--help"}, isolatedEnvironment(home));
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_CONTAINS(r.out, "download");
-    EXPECT_EQ(runQualiclip({"models", "frobnicate"}, isolatedEnvironment(home)).exitCode, 2);
-    EXPECT_EQ(runQualiclip({"models", "download", "no-such-model"}, isolatedEnvironment(home)).exitCode, 2);
+    EXPECT_EQ(test::runQualiclipServing({"models", "frobnicate"}, isolatedEnvironment(home)).exitCode, 2);
+    EXPECT_EQ(test::runQualiclipServing({"models", "download", "no-such-model"}, isolatedEnvironment(home)).exitCode, 2);
 }
 
 TEST(ModelsCli, VerifyAcceptsTheTinyModel) {
     QCI_REQUIRE_ORACLE();
     test::TempDir home;
-    const RunResult r = runQualiclip({"models", "verify", QString::fromStdString(oracleModel())}, isolatedEnvironment(home));
+    const RunResult r = test::runQualiclipServing({"models", "verify", QString::fromStdString(oracleModel())}, isolatedEnvironment(home));
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
     EXPECT_CONTAINS(r.out, "sha256  " + sha256OfFile(oracleModel()));
     EXPECT_CONTAINS(r.out, "valid   yes");
@@ -98,22 +67,22 @@ TEST(ModelsCli, VerifyRefusesADamagedFile) {
     const std::string damaged = home.file("damaged.pth");
     fs::copy_file(oracleModel(), damaged);
     fs::resize_file(damaged, fs::file_size(damaged) / 2);
-    const RunResult r = runQualiclip({"models", "verify", QString::fromStdString(damaged)}, isolatedEnvironment(home));
+    const RunResult r = test::runQualiclipServing({"models", "verify", QString::fromStdString(damaged)}, isolatedEnvironment(home));
     EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
     EXPECT_CONTAINS(r.out, "sha256  " + sha256OfFile(damaged));
     EXPECT_CONTAINS(r.out, "valid   no");
-    EXPECT_EQ(runQualiclip({"models", "verify", QString::fromStdString(home.file("absent.pth"))}, isolatedEnvironment(home))
+    EXPECT_EQ(test::runQualiclipServing({"models", "verify", QString::fromStdString(home.file("absent.pth"))}, isolatedEnvironment(home))
                   .exitCode,
               2);
     // Without a path, and with no model anywhere: says where it looked.
-    const RunResult none = runQualiclip({"models", "verify"}, isolatedEnvironment(home));
+    const RunResult none = test::runQualiclipServing({"models", "verify"}, isolatedEnvironment(home));
     EXPECT_EQ(none.exitCode, 2);
     EXPECT_CONTAINS(none.err, "no QualiCLIP model found");
 }
 
 TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
     QCI_REQUIRE_ORACLE();
-    ensureApplication();
+    test::ensureCoreApplication();
     test::TempDir home;
     test::LocalHttpServer server;
     ASSERT_TRUE(server.listening());
@@ -131,7 +100,7 @@ TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
         return test::LocalHttpServer::file(vocabulary, r);
     });
     const QProcessEnvironment env = isolatedEnvironment(home);
-    const RunResult r = runQualiclip({"models", "download", "--url", server.url("/qualiclip.pth")}, env);
+    const RunResult r = test::runQualiclipServing({"models", "download", "--url", server.url("/qualiclip.pth")}, env);
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     const fs::path installed = home.path() / "qualiclip" / "models" / "qualiclip.pth";
     ASSERT_TRUE(fs::exists(installed));
@@ -144,24 +113,24 @@ TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
               "924691ac288e54409236115652ad4aa250f48203de50a9e4722a6ecd48d6804a");
     EXPECT_EQ(server.requests().size(), 2u);
 
-    const RunResult list = runQualiclip({"models", "list"}, env);
+    const RunResult list = test::runQualiclipServing({"models", "list"}, env);
     EXPECT_EQ(list.exitCode, 0);
     EXPECT_CONTAINS(list.out, "installed (active)");
     EXPECT_CONTAINS(list.out, sha256OfFile(oracleModel()));
     // verify with no path checks the model the program would use: the one just installed.
-    EXPECT_EQ(runQualiclip({"models", "verify"}, env).exitCode, 0);
+    EXPECT_EQ(test::runQualiclipServing({"models", "verify"}, env).exitCode, 0);
     // Installed already: no second download without --force.
-    EXPECT_EQ(runQualiclip({"models", "download", "--url", server.url("/qualiclip.pth")}, env).exitCode, 0);
+    EXPECT_EQ(test::runQualiclipServing({"models", "download", "--url", server.url("/qualiclip.pth")}, env).exitCode, 0);
     EXPECT_EQ(server.requests().size(), 2u);
     // A model installed before its vocabulary was listed: the next download fetches the vocabulary only.
     fs::remove(installed.parent_path() / "bpe_simple_vocab_16e6.txt.gz");
-    EXPECT_EQ(runQualiclip({"models", "download", "--url", server.url("/qualiclip.pth")}, env).exitCode, 0);
+    EXPECT_EQ(test::runQualiclipServing({"models", "download", "--url", server.url("/qualiclip.pth")}, env).exitCode, 0);
     EXPECT_EQ(server.requests().size(), 3u);
     EXPECT_EQ(server.requests().back().path, "/bpe_simple_vocab_16e6.txt.gz");
     EXPECT_TRUE(fs::exists(installed.parent_path() / "bpe_simple_vocab_16e6.txt.gz"));
 
     // A failed forced download (404) exits 1 and leaves the installed model as it was.
-    const RunResult failed = runQualiclip({"models", "download", "--force", "--url", server.url("/gone.pth")}, env);
+    const RunResult failed = test::runQualiclipServing({"models", "download", "--force", "--url", server.url("/gone.pth")}, env);
     EXPECT_EQ(failed.exitCode, 1);
     EXPECT_CONTAINS(failed.err, "HTTP 404");
     EXPECT_EQ(sha256OfFile(installed.string()), sha256OfFile(oracleModel()));
@@ -174,7 +143,7 @@ TEST(ModelsCli, DownloadFromALocalUrlEndToEnd) {
 // stands in for the base weights, its prompt-learner file for QualiCLIP+_koniq.pth).
 TEST(ModelsCli, QualiclipPlusDownloadsItsBaseAndScoresAsPyiqa) {
     QCI_REQUIRE_ORACLE();
-    ensureApplication();
+    test::ensureCoreApplication();
     test::TempDir home;
     test::LocalHttpServer server;
     ASSERT_TRUE(server.listening());
@@ -192,7 +161,7 @@ TEST(ModelsCli, QualiclipPlusDownloadsItsBaseAndScoresAsPyiqa) {
         });
     }
     const QProcessEnvironment env = isolatedEnvironment(home);
-    const RunResult r = runQualiclip({"models", "download", "qualiclip+-koniq", "--url", server.url("/QualiCLIP+_koniq.pth")}, env);
+    const RunResult r = test::runQualiclipServing({"models", "download", "qualiclip+-koniq", "--url", server.url("/QualiCLIP+_koniq.pth")}, env);
     ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
     const fs::path folder = home.path() / "qualiclip" / "models";
     EXPECT_EQ(sha256OfFile((folder / "qualiclip.pth").string()),
@@ -201,7 +170,7 @@ TEST(ModelsCli, QualiclipPlusDownloadsItsBaseAndScoresAsPyiqa) {
               sha256OfFile((test::oracleDir() / "qualiclip_plus_params.pth").string()));
     EXPECT_TRUE(fs::exists(folder / "bpe_simple_vocab_16e6.txt.gz"));
     EXPECT_EQ(server.requests().size(), 3u);
-    EXPECT_EQ(runQualiclip({"models", "verify", QString::fromStdString((folder / "QualiCLIP+_koniq.pth").string())}, env)
+    EXPECT_EQ(test::runQualiclipServing({"models", "verify", QString::fromStdString((folder / "QualiCLIP+_koniq.pth").string())}, env)
                   .exitCode,
               0);
 
@@ -213,7 +182,7 @@ TEST(ModelsCli, QualiclipPlusDownloadsItsBaseAndScoresAsPyiqa) {
         images.push_back(image);
         args << QString::fromStdString((test::oracleDir() / "images" / (image + ".png")).string());
     }
-    const RunResult scored = runQualiclip(args, env);
+    const RunResult scored = test::runQualiclipServing(args, env);
     ASSERT_EQ(scored.exitCode, 0) << scored.err;
     std::vector<nlohmann::json> rows;
     std::istringstream lines(scored.out);
@@ -227,12 +196,12 @@ TEST(ModelsCli, QualiclipPlusDownloadsItsBaseAndScoresAsPyiqa) {
         EXPECT_EQ(rows[i].at("recipe"), "pyiqa");
         EXPECT_EQ(rows[i].at("prompt_set"), "learned:" + expected.at("plus_params_sha256").get<std::string>());
     }
-    const RunResult official = runQualiclip({"score", "--no-catalog", "--model", "qualiclip+-koniq", "--recipe",
+    const RunResult official = test::runQualiclipServing({"score", "--no-catalog", "--model", "qualiclip+-koniq", "--recipe",
                                              "official", args.last()},
                                             env);
     EXPECT_EQ(official.exitCode, 2);
     EXPECT_CONTAINS(official.err, "only by pyiqa's recipe");
-    const RunResult missing = runQualiclip({"score", "--no-catalog", "--model", "qualiclip+-spaq", args.last()}, env);
+    const RunResult missing = test::runQualiclipServing({"score", "--no-catalog", "--model", "qualiclip+-spaq", args.last()}, env);
     EXPECT_EQ(missing.exitCode, 2);
     EXPECT_CONTAINS(missing.err, "qualiclip models download qualiclip+-spaq");
 }
