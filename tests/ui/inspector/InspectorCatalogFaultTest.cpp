@@ -1,5 +1,6 @@
 // The inspector with a catalog that refuses writes (issue #19): locked by a real second process
-// (qci-catalog-lock-holder) and in a read-only folder. The window reports the problem once,
+// (qci-catalog-lock-holder), on a full disk (this process's file size limit) and in a read-only
+// folder. The window reports the problem once,
 // keeps working (marks land in the table), shows how many decisions are not saved instead of
 // pretending they are, and stores them once the catalog is free again.
 #include <QLabel>
@@ -7,6 +8,9 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,6 +50,27 @@ QString problemsText(const QSignalSpy& spy) {
             text += p.path + ": " + p.reason + "\n";
     return text;
 }
+
+// A full disk for this process while it lives: writes that reach past the first byte of any file
+// fail with EFBIG (SIGXFSZ ignored). Only the soft limit is lowered, so it can be raised again.
+class FullDisk {
+public:
+    FullDisk() {
+        ::getrlimit(RLIMIT_FSIZE, &saved_);
+        previous_ = std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit full{1, saved_.rlim_max};
+        ::setrlimit(RLIMIT_FSIZE, &full);
+    }
+    ~FullDisk() { makeRoom(); }
+    void makeRoom() {
+        ::setrlimit(RLIMIT_FSIZE, &saved_);
+        std::signal(SIGXFSZ, previous_);
+    }
+
+private:
+    rlimit saved_{};
+    void (*previous_)(int) = SIG_DFL;
+};
 
 }  // namespace
 
@@ -113,6 +138,44 @@ private Q_SLOTS:
         QCOMPARE(guard->unsavedDecisions(), 0);
         QCOMPARE(storedDecision(catalog, paths[3]).stars, 5);
         QCOMPARE(problems.count(), 1);
+    }
+
+    void fullDiskKeepsDecisionsUnsavedUntilThereIsRoom() {
+        QTemporaryDir dir;
+        const QStringList paths = test::writeImages(dir, 3, 64);
+        const std::string catalog =
+            QDir(dir.path()).filePath(QStringLiteral("catalog.sqlite")).toStdString();
+        InspectorWindow window;
+        window.show();
+        ScoringSession* session = window.session();
+        session->openCatalog(catalog);
+        QVERIFY(session->catalog() && !session->catalog()->readOnly());
+        const auto ids = session->addEntries(test::entriesFor(paths));
+        QSignalSpy problems(session, &ScoringSession::problemsFound);
+        CatalogWriteGuard* guard = session->catalogGuard();
+
+        FullDisk disk;
+        session->setFlag(ids[0], CullFlag::Reject);
+        session->setStars(ids[1], 2);
+        QCOMPARE(session->table()->entry(ids[0])->flag, CullFlag::Reject);
+        QCOMPARE(session->table()->entry(ids[1])->stars, 2);
+        QCOMPARE(guard->unsavedDecisions(), 2);
+        QCOMPARE(problems.count(), 1);
+        const QString reported = problemsText(problems);
+        QVERIFY2(reported.contains(QString::fromStdString(catalog)), qPrintable(reported));
+        // The system's reason is passed on: EFBIG here; a real full disk says "No space left".
+        QVERIFY2(reported.contains(QStringLiteral("(File too large)")), qPrintable(reported));
+        auto* status = window.findChild<QLabel*>(QStringLiteral("catalogStatusLabel"));
+        QVERIFY(status && !status->isHidden());
+        QCOMPARE(status->text(), QStringLiteral("⚠ 2 decisions not saved in the catalog"));
+
+        disk.makeRoom();
+        guard->retryUnsaved();
+        QCOMPARE(guard->unsavedDecisions(), 0);
+        QVERIFY(status->isHidden());
+        QCOMPARE(storedDecision(catalog, paths[0]).flag, qc::CatalogFlag::Reject);
+        QCOMPARE(storedDecision(catalog, paths[1]).stars, 2);
+        QCOMPARE(storedDecision(catalog, paths[2]).flag, qc::CatalogFlag::None);
     }
 
     void readOnlyCatalogFolderIsShownReadOnly() {
