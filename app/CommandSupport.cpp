@@ -2,7 +2,7 @@
 
 #include <QCoreApplication>
 
-#include "engine/CpuFeatures.h"
+#include "engine/PrecisionChoice.h"
 
 #include <csignal>
 #include <iostream>
@@ -70,12 +70,11 @@ std::string parseDeviceOptions(const QCommandLineParser& parser, ModelOptions& o
     if (!ok || batch < 0 || batch > 256) return "invalid --batch '" + parser.value("batch").toStdString() + "' (0 to 256)";
     try {
         options.device = resolveDevice(parser.value("device").toStdString());
-        options.precision = *parsed;
-        if (!options.device.isCuda() && options.precision == Precision::BFloat16 && !cpuHasBFloat16()) {
-            std::cerr << "qualiclip: --precision bfloat16 needs a processor with AVX512-BF16 or AMX and this one "
-                         "has neither: running float32 (recorded as such in every row)\n";
-            options.precision = Precision::Float32;
-        }
+        const PrecisionChoice choice = choosePrecision(options.device, *parsed);
+        if (!choice.fallback.empty())
+            std::cerr << "qualiclip: --precision " << choice.fallback
+                      << " (recorded as such in every row)\n";
+        options.precision = choice.precision;
         checkPrecision(options.device, options.precision);
     } catch (const std::exception& e) {
         return e.what();

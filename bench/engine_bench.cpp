@@ -11,6 +11,10 @@
 //   --device cuda:0 [--precision float16] [--batch N]
 //                                   one size on a device; with --batch, N images per pass
 //                                   (images/s)
+//   qualiclip-bench --compare-precision --photos DIR [--photos DIR...] [--model PATH]
+//                   [--resize long:1024] [--repeats N]
+//                                   bfloat16 against float32: agreement on the photos, speed at
+//                                   1024x768 alternating (PrecisionComparison.h)
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +27,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "PrecisionComparison.h"
 #include "engine/ComputeDevice.h"
 #include "engine/ComputeEnvironment.h"
 #include "engine/QualiClipModel.h"
@@ -135,11 +140,18 @@ int main(int argc, char** argv) {
     int width = 0, height = 0, repeats = 0, threads = 0;
     std::string map, device = "cpu", precision = "float32";
     int batch = 1;
-    bool maps = false;
+    bool maps = false, comparePrecision = false;
+    qc::bench::PrecisionComparisonRequest comparison;
     for (int i = 1; i < argc; ++i) {
         const bool hasValue = i + 1 < argc;
         if (!std::strcmp(argv[i], "--maps"))
             maps = true;
+        else if (!std::strcmp(argv[i], "--compare-precision"))
+            comparePrecision = true;
+        else if (hasValue && !std::strcmp(argv[i], "--photos"))
+            comparison.folders.push_back(argv[++i]);
+        else if (hasValue && !std::strcmp(argv[i], "--resize"))
+            comparison.resize = argv[++i];
         else if (hasValue && !std::strcmp(argv[i], "--size"))
             std::sscanf(argv[++i], "%dx%d", &width, &height);
         else if (hasValue && !std::strcmp(argv[i], "--repeats"))
@@ -169,6 +181,18 @@ int main(int argc, char** argv) {
         return 2;
     }
     qc::setComputeThreads(threads);
+    if (comparePrecision) {
+        if (repeats > 0) comparison.speedRepeats = repeats;
+        try {
+            qc::checkPrecision(options.device, qc::Precision::BFloat16);
+            const auto f32 = benchModel({options.device, qc::Precision::Float32});
+            const auto bf16 = benchModel({options.device, qc::Precision::BFloat16});
+            return qc::bench::comparePrecisions(f32, bf16, comparison);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "qualiclip-bench: %s\n", e.what());
+            return 2;
+        }
+    }
     if (width > 0 && !map.empty()) {
         const auto kind = qc::parseMapKind(map);
         return kind ? benchOneMap(width, height, *kind) : 2;

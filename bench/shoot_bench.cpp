@@ -2,7 +2,9 @@
 // (6000x4000, a scene with gradients, shapes and sensor-like noise; seed 1; not timed), then runs
 // the real `qualiclip score` on the folder as a user would (a fresh process: model loading, folder
 // scan, decoding ahead, the network) and reports photos per second from start to the last row,
-// with the process's CPU time.
+// with the process's CPU time and peak memory. Then, in this process and not overlapped, it
+// decodes and resizes every photo once more as the engine does (engine/ImagePreparation.h) and
+// reports that CPU time: the score process's CPU minus it is the network's and the start's.
 //
 //   qualiclip-shoot-bench --model MODEL.pth [--count N] [--resize long:1024] [--folder DIR]
 //                         [--precision float32|bfloat16] [--qualiclip PATH]
@@ -21,6 +23,9 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "engine/ImagePreparation.h"
+#include "images/ResizePolicy.h"
 
 namespace {
 
@@ -72,6 +77,27 @@ int countRows(const std::string& path) {
     }
     if (errors) std::fprintf(stderr, "%d rows with an error\n", errors);
     return rows;
+}
+
+double cpuSeconds(int who) {
+    struct rusage usage {};
+    getrusage(who, &usage);
+    return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+           usage.ru_stime.tv_usec / 1e6;
+}
+
+// CPU seconds that decoding and resizing the folder's photos take, one after another.
+double decodeCpuSeconds(const std::string& folder, int count, const std::string& resize) {
+    qc::ScoringOptions options;
+    options.resize = qc::ResizePolicy::parse(resize).value_or(qc::ResizePolicy::native());
+    const double before = cpuSeconds(RUSAGE_SELF);
+    for (int i = 0; i < count; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "DSC%05d.jpg", i + 1);
+        const qc::PreparedImage prepared = qc::prepareImage(folder + "/" + name, options);
+        if (!prepared.error.empty()) std::fprintf(stderr, "%s\n", prepared.error.c_str());
+    }
+    return cpuSeconds(RUSAGE_SELF) - before;
 }
 
 }  // namespace
@@ -126,5 +152,10 @@ int main(int argc, char** argv) {
         scored, resize.c_str(), precision.c_str(), seconds, scored / seconds, cpu,
         100 * cpu / (2 * seconds), usage.ru_maxrss / 1024.0,
         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    const double decodeCpu = decodeCpuSeconds(folder, count, resize);
+    std::printf(
+        "decode + resize alone (this process, one photo after another): CPU %.1f s, %.2f s per "
+        "photo; the rest of the score process's CPU (start, model, network, rows): %.1f s\n",
+        decodeCpu, decodeCpu / count, cpu - decodeCpu);
     return scored == count ? 0 : 1;
 }

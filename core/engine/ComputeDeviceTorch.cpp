@@ -2,7 +2,6 @@
 #include <ATen/Context.h>
 
 #include <cctype>
-#include <fstream>
 #include <string>
 
 #include "Errors.h"
@@ -65,26 +64,11 @@ ComputeDevice resolveDevice(const std::string& request) {
     return {DeviceKind::Cuda, *index};
 }
 
-// The kernel's names for the instructions oneDNN's bfloat16 kernels need (AVX512-BF16 on Cooper
-// Lake, Zen 4 and later; AMX on Sapphire Rapids and later).
-bool cpuHasBFloat16() {
-    static const bool has = [] {
-        std::ifstream in("/proc/cpuinfo");
-        std::string line;
-        while (std::getline(in, line))
-            if (line.rfind("flags", 0) == 0)
-                return line.find(" avx512_bf16") != std::string::npos || line.find(" amx_bf16") != std::string::npos;
-        return false;
-    }();
-    return has;
-}
-
 void checkPrecision(const ComputeDevice& device, Precision precision) {
     if (precision == Precision::Float32 || device.isCuda()) return;
     if (precision == Precision::BFloat16) {
         if (cpuHasBFloat16()) return;
-        throw QualiClipError("precision bfloat16 needs a processor with AVX512-BF16 or AMX; this one has neither, "
-                             "use float32");
+        throw QualiClipError(bfloat16Unavailable() + ": use float32");
     }
     throw QualiClipError("precision " + precisionName(precision) +
                          " runs on a CUDA device only; on the CPU use float32 (or bfloat16 where the processor "

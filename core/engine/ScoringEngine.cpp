@@ -1,4 +1,5 @@
 #include "engine/ScoringEngine.h"
+#include "engine/ImagePreparation.h"
 
 #include <chrono>
 #include <cmath>
@@ -61,17 +62,21 @@ int ScoringEngine::effectiveBatch() const {
 }
 
 PreparedImage ScoringEngine::prepare(const std::string& path) const {
+    return prepareImage(path, options_);
+}
+
+PreparedImage prepareImage(const std::string& path, const ScoringOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     PreparedImage prepared;
     prepared.path = path;
     try {
-        DecodedImage decoded = loadImageRgb8(path, effectiveLoadOptions(options_));
+        DecodedImage decoded = loadImageRgb8(path, effectiveLoadOptions(options));
         prepared.source = decoded.source;
         // The full size: the policy's target comes from it even when libjpeg decoded smaller.
         prepared.width = decoded.fullWidth;
         prepared.height = decoded.fullHeight;
         int w = 0, h = 0;
-        options_.resize.targetSize(prepared.width, prepared.height, w, h);
+        options.resize.targetSize(prepared.width, prepared.height, w, h);
         if (w == decoded.rgb.cols && h == decoded.rgb.rows) {
             prepared.input = std::move(decoded.rgb);
         } else {

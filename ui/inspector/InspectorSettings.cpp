@@ -19,6 +19,7 @@ const char* const kRawMode = "scoring/rawMode";
 const char* const kPairScoring = "scoring/pairScoring";
 const char* const kThreads = "scoring/computeThreads";
 const char* const kDevice = "scoring/device";
+const char* const kPrecision = "scoring/precision";
 const char* const kRecursive = "files/recursive";
 const char* const kSidecarNaming = "xmp/sidecarNaming";
 const char* const kWriteXmp = "xmp/writeOnDecision";
@@ -105,6 +106,12 @@ void InspectorSettings::setComputeThreads(int threads) { settings_->setValue(kTh
 
 QString InspectorSettings::computeDevice() const { return settings_->value(kDevice, QStringLiteral("auto")).toString(); }
 void InspectorSettings::setComputeDevice(const QString& device) { settings_->setValue(kDevice, device); }
+QString InspectorSettings::computePrecision() const {
+    return settings_->value(kPrecision, QStringLiteral("float32")).toString();
+}
+void InspectorSettings::setComputePrecision(const QString& precision) {
+    settings_->setValue(kPrecision, precision);
+}
 
 bool InspectorSettings::recursive() const { return settings_->value(kRecursive, true).toBool(); }
 void InspectorSettings::setRecursive(bool recursive) { settings_->setValue(kRecursive, recursive); }

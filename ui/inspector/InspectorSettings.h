@@ -66,6 +66,9 @@ public:
     // "auto" (default: a CUDA GPU when there is one), "cpu", "cuda:N" (engine/ComputeDevice.h).
     QString computeDevice() const;
     void setComputeDevice(const QString& device);
+    // "float32" (default: the reference's numbers) or "bfloat16" (engine/ComputeDevice.h).
+    QString computePrecision() const;
+    void setComputePrecision(const QString& precision);
 
     bool recursive() const;
     void setRecursive(bool recursive);

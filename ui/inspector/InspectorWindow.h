@@ -126,9 +126,11 @@ private:
     void createCentralArea();
     void createStatusBar();
     void createDeviceMenu(QMenu* parent);
-    // Resolves a device setting ("auto", "cpu", "cuda:N") and moves the model there; a device
-    // this machine lacks falls back to the CPU with a message in the status bar.
-    void applyComputeDevice(const QString& request);
+    void createPrecisionEntries();
+    // Resolves the device and precision settings ("auto", "cpu", "cuda:N"; "float32",
+    // "bfloat16") and reloads the model with them; a device this machine lacks falls back to the
+    // CPU, bfloat16 on a CPU without it to float32, each with a message in the status bar.
+    void applyComputeOptions();
     void restoreSettings();
     void fitDocksToHeight();
 
@@ -236,6 +238,7 @@ private:
     QAction* darktableNamingAction_ = nullptr;
     QAction* fullScreenAction_ = nullptr;
     QMenu* deviceMenu_ = nullptr;
+    QList<QAction*> precisionActions_;  // Compute Device ▸ Precision entries
     QAction* compareAction_ = nullptr;
     QAction* degradeAction_ = nullptr;  // opens the degradation lab (issue #7)
     QAction* aboutAction_ = nullptr;    // opens the About dialog (issue #17)

@@ -3,6 +3,7 @@
 // that says why; batches of images of one size give the same results, in order, as one by one.
 #include "engine/ComputeDevice.h"
 #include "engine/CpuFeatures.h"
+#include "engine/PrecisionChoice.h"
 
 #include <gtest/gtest.h>
 
@@ -85,6 +86,36 @@ TEST(ComputeDevice, ReducedPrecisionNeedsCuda) {
     const auto model = QualiClipModel::fromCheckpoint(checkpoint, {cpu, Precision::Float32});
     EXPECT_EQ(model->info().device, cpu);
     EXPECT_EQ(model->info().precision, Precision::Float32);
+}
+
+// ONEDNN_MAX_CPU_ISA below AVX512_CORE_BF16 leaves oneDNN without its native bfloat16 kernels.
+TEST(ComputeDevice, OneDnnIsaCapDecidesWhetherBFloat16IsNative) {
+    for (const char* cap : {"", "ALL", "all", "DEFAULT", "AVX512_CORE_BF16", "avx512_core_amx",
+                            "AVX512_CORE_FP16", "AVX10_1_512"})
+        EXPECT_TRUE(oneDnnIsaCapAllowsBFloat16(cap)) << cap;
+    for (const char* cap : {"SSE41", "AVX", "AVX2", "avx2_vnni", "AVX512_CORE", "AVX512_CORE_VNNI"})
+        EXPECT_FALSE(oneDnnIsaCapAllowsBFloat16(cap)) << cap;
+}
+
+// The CLI and the window ask for a precision the same way: bfloat16 falls back on a CPU without
+// it, with the reason; everything else is passed on (checkPrecision refuses what cannot run).
+TEST(ComputeDevice, ChoosingBFloat16FallsBackOnlyWhereItCannotRun) {
+    const ComputeDevice cpu;
+    const PrecisionChoice f32 = choosePrecision(cpu, Precision::Float32);
+    EXPECT_EQ(f32.precision, Precision::Float32);
+    EXPECT_TRUE(f32.fallback.empty());
+    const PrecisionChoice bf16 = choosePrecision(cpu, Precision::BFloat16);
+    if (cpuHasBFloat16()) {
+        EXPECT_EQ(bf16.precision, Precision::BFloat16);
+        EXPECT_TRUE(bf16.fallback.empty()) << bf16.fallback;
+    } else {
+        EXPECT_EQ(bf16.precision, Precision::Float32);
+        EXPECT_NE(bf16.fallback.find("AVX512-BF16 or AMX"), std::string::npos) << bf16.fallback;
+        EXPECT_NE(bf16.fallback.find("running float32"), std::string::npos) << bf16.fallback;
+    }
+    EXPECT_EQ(choosePrecision({DeviceKind::Cuda, 0}, Precision::BFloat16).precision,
+              Precision::BFloat16);
+    EXPECT_EQ(choosePrecision(cpu, Precision::Float16).precision, Precision::Float16);
 }
 
 TEST(ComputeDevice, ScoreVariantNamesOnlyOtherPrecisions) {
