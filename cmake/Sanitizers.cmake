@@ -3,7 +3,7 @@
 # the libFuzzer programs of tests/fuzz.
 option(QCI_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(QCI_FUZZ "Build the libFuzzer targets of tests/fuzz (clang; implies QCI_SANITIZE)" OFF)
-set(QCI_FUZZ_SECONDS 45 CACHE STRING "Time budget of each fuzz target under ctest -L fuzz")
+set(QCI_FUZZ_SECONDS 30 CACHE STRING "Time budget of each fuzz target under ctest -L fuzz")
 
 if(QCI_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
