@@ -96,6 +96,17 @@ QString imageFileFilter() {
         "HEIF/AVIF (*.heic *.heif *.hif *.avif *.HEIC *.HEIF *.AVIF);;All files (*)");
 }
 
+// A checkable entry of an exclusive group that carries the value it stands for.
+QAction* addChoice(QMenu* menu, QActionGroup* group, const QString& text, const QString& value,
+                   const QString& tip) {
+    QAction* action = menu->addAction(text);
+    action->setCheckable(true);
+    action->setData(value);
+    action->setToolTip(tip);
+    group->addAction(action);
+    return action;
+}
+
 }  // namespace
 
 InspectorWindow::InspectorWindow(QWidget* parent)
@@ -562,11 +573,7 @@ void InspectorWindow::createDeviceMenu(QMenu* parent) {
     deviceMenu_->setToolTipsVisible(true);
     auto* group = new QActionGroup(deviceMenu_);
     const auto add = [&](const QString& text, const QString& value, const QString& tip) {
-        QAction* action = deviceMenu_->addAction(text);
-        action->setCheckable(true);
-        action->setData(value);
-        action->setToolTip(tip);
-        group->addAction(action);
+        QAction* action = addChoice(deviceMenu_, group, text, value, tip);
         connect(action, &QAction::triggered, this, [this, value] {
             InspectorSettings().setComputeDevice(value);
             applyComputeOptions();
@@ -593,11 +600,7 @@ void InspectorWindow::createPrecisionEntries() {
     deviceMenu_->addSection(QStringLiteral("Precision"));
     auto* group = new QActionGroup(deviceMenu_);
     const auto add = [&](const QString& text, const QString& value, const QString& tip) {
-        QAction* action = deviceMenu_->addAction(text);
-        action->setCheckable(true);
-        action->setData(value);
-        action->setToolTip(tip);
-        group->addAction(action);
+        QAction* action = addChoice(deviceMenu_, group, text, value, tip);
         precisionActions_.push_back(action);
         connect(action, &QAction::triggered, this, [this, value] {
             InspectorSettings().setComputePrecision(value);
