@@ -117,7 +117,8 @@ void ImageDetailPanel::showEntry(const ImageEntry& e) {
         score_->setText(QString::number(e.score, 'f', 3));
         score_->setStyleSheet(QStringLiteral("color: %1;").arg(scoreTextColor(e.score).name()));
         details_->setText(
-            QStringLiteral("QualiCLIP score (0 worst, 1 best)<br>resize policy <b>%1</b><br>"
+            // Three lines, not four: at 1024x700 every line is taken from the picture.
+            QStringLiteral("QualiCLIP score (0 worst, 1 best)<br>resize policy <b>%1</b>, "
                            "pixels from <b>%3</b><br>%2")
                 .arg(e.policy.toHtmlEscaped(), size, e.source.toHtmlEscaped()));
         pairs_->setProbabilities(e.pairProbabilities, e.score);
