@@ -1,7 +1,7 @@
 // prepareComputeEnvironment: call first thing in main() of a program that runs the network.
 //
-// Two libraries read a setting from the environment once, when they are loaded, before main()
-// runs; so when either variable is unset the program starts again once with both set. That
+// Some libraries read a setting from the environment once, when they are loaded, before main()
+// runs; so when one of these variables is unset the program starts again once with them set. That
 // happens from the executable's .preinit_array, before any library's constructor has run (half
 // the cost of a start); prepareComputeEnvironment is the fallback where that did not happen. A
 // value the user set is respected.
@@ -12,6 +12,12 @@
 // - OPENCV_IO_MAX_IMAGE_PIXELS = ImageLoader's default limit (250 MP). ImageLoader refuses larger
 //   images from their headers; OpenCV's own limit (2^30 by default) is the second guard behind it
 //   and is kept at the same figure.
+// - GLIBC_TUNABLES=glibc.malloc.hugetlb=1: glibc maps every allocation over 32 MB afresh (each
+//   activation of a large image) and the kernel faults it in 4 KB at a time; with transparent huge
+//   pages it is 2 MB at a time. 6000x4000: 108 s -> 28 s together with the next item.
+// - OPENBLAS_CORETYPE=SKYLAKEX where the processor has AVX-512 (F, BW, DQ, VL): Debian's OpenBLAS
+//   0.3.21 takes processors newer than it (AMD Zen 4 and 5) for Haswell and runs AVX2 kernels.
+// docs/benchmarks.md, "Speed II", has the measurements.
 #pragma once
 
 #include <cstdint>

@@ -80,5 +80,28 @@ TEST(OpenCvGuard, OpenCvRefusesWhatTheProjectsLimitRefuses) {
     EXPECT_NE(tightOut.find("limit 100\nrefused: "), std::string::npos) << tightOut;
 }
 
+// The libraries' other load-time settings (engine/ComputeEnvironment.h): set when missing, the
+// user's own values kept.
+TEST(ComputeEnvironment, LibrarySettingsAreSetBeforeTheLibrariesLoadAndTheUsersAreKept) {
+    QProcessEnvironment unset = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"OMP_WAIT_POLICY", "GLIBC_TUNABLES", "OPENBLAS_CORETYPE"}) unset.remove(name);
+    const std::string settings = probe("--environment", unset);
+    EXPECT_NE(settings.find("OMP_WAIT_POLICY=passive\n"), std::string::npos) << settings;
+    EXPECT_NE(settings.find("GLIBC_TUNABLES=glibc.malloc.hugetlb=1\n"), std::string::npos) << settings;
+    __builtin_cpu_init();
+    const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    EXPECT_NE(settings.find(avx512 ? "OPENBLAS_CORETYPE=SKYLAKEX\n" : "OPENBLAS_CORETYPE=(unset)\n"),
+              std::string::npos)
+        << settings;
+
+    QProcessEnvironment users = unset;
+    users.insert("OMP_WAIT_POLICY", "active");
+    users.insert("GLIBC_TUNABLES", "glibc.malloc.arena_max=2");
+    users.insert("OPENBLAS_CORETYPE", "Haswell");
+    EXPECT_EQ(probe("--environment", users),
+              "OMP_WAIT_POLICY=active\nGLIBC_TUNABLES=glibc.malloc.arena_max=2\nOPENBLAS_CORETYPE=Haswell\n");
+}
+
 }  // namespace
 }  // namespace qc
