@@ -18,48 +18,81 @@
 namespace qc {
 namespace {
 
-// Hand-derived in TrunkStrips.cpp's terms: stem 1+2+2+2; stage 1: 3 blocks x 4; stage 2: 4+4+3x8;
-// stage 3: 8+8+5x16; stage 4: 16+16+2x32.
-TEST(TrunkStrips, ReceptiveRadiusOfTheReleasedModel) {
-    EXPECT_EQ(trunkReceptiveRadius(releasedModelSpec()), 7 + 12 + 32 + 96 + 96);
+// Hand-derived from CLIP's modified ResNet (blocks 3-4-6-3): the stem reaches 1+2+2+2 image rows;
+// the first stage one row per block; a pooling stage 2 rows for its first block and 2 per further
+// block. In image rows the five radii add up to the whole trunk's 7+12+32+96+96.
+TEST(TrunkStrips, LevelGeometryOfTheReleasedModel) {
+    const ModelSpec spec = releasedModelSpec();
+    const int factors[] = {4, 1, 2, 2, 2}, radii[] = {7, 3, 8, 12, 6}, strides[] = {1, 4, 4, 8, 16};
+    int imageRows = 0;
+    for (int level = 0; level < kTrunkLevels; ++level) {
+        const TrunkLevel l = trunkLevel(spec, level);
+        EXPECT_EQ(l.factor, factors[level]) << level;
+        EXPECT_EQ(l.radius, radii[level]) << level;
+        EXPECT_EQ(l.inputStride, strides[level]) << level;
+        imageRows += l.radius * l.inputStride;
+    }
+    EXPECT_EQ(imageRows, 7 + 12 + 32 + 96 + 96);
+    for (int height = 31; height <= 8000; height += 37) {
+        int rows = height;
+        for (int level = 0; level < kTrunkLevels; ++level) rows = levelOutputRows(level, rows);
+        EXPECT_EQ(rows, featureMapRows(height)) << height;
+    }
 }
 
-TEST(TrunkStrips, EveryFeatureRowComesFromExactlyOneStripWithAFullHalo) {
+// Every block of every level: its window starts on the level's factor, holds the radius around
+// the rows it keeps (or reaches the image's edge), and yields those rows.
+TEST(TrunkStrips, BlockWindowsHoldTheirRowsWithTheRadius) {
     const ModelSpec spec = releasedModelSpec();
-    const int radius = trunkReceptiveRadius(spec);
     for (int height : {31, 100, 1000, 4000, 4001, 4031, 8000}) {
-        for (int rows : {32, 100, 1024}) {
-            const std::vector<TrunkStrip> strips = planTrunkStrips(spec, 6000, height, rows);
-            ASSERT_FALSE(strips.empty());
-            int next = 0;
-            for (const TrunkStrip& s : strips) {
-                EXPECT_EQ(s.keptBegin, next) << height << " " << rows;
-                EXPECT_EQ(s.inputBegin % kTrunkStride, 0);
-                // The kept cells' rows with the radius around them lie inside the strip (or the
-                // image).
-                EXPECT_TRUE(s.inputBegin == 0 ||
-                            s.inputBegin <= s.keptBegin * kTrunkStride - radius);
-                EXPECT_TRUE(s.inputEnd == height ||
-                            s.inputEnd >= s.keptEnd * kTrunkStride + radius);
-                EXPECT_GE(s.inputEnd - s.inputBegin, QualiClipModel::kMinSide);
-                next = s.keptEnd;
+        for (int stripRows : {32, 100, 1024, 0}) {
+            int inputRows = height;
+            for (int level = 0; level < kTrunkLevels; ++level) {
+                const TrunkLevel l = trunkLevel(spec, level);
+                const int outputRows = levelOutputRows(level, inputRows);
+                const int block = levelBlockRows(spec, level, 6000, height, stripRows);
+                ASSERT_GE(block, 1);
+                for (int from = 0; from < outputRows; from += block) {
+                    const int to = std::min(outputRows, from + block);
+                    const RowRange w = levelInputWindow(l, from, to, inputRows);
+                    EXPECT_EQ(w.begin % l.factor, 0);
+                    EXPECT_TRUE(w.begin == 0 || w.begin <= from * l.factor - l.radius) << level;
+                    EXPECT_TRUE(w.end == inputRows || w.end >= to * l.factor + l.radius) << level;
+                    EXPECT_LE(w.end, inputRows);
+                    EXPECT_GE(levelOutputRows(level, w.end - w.begin), to - w.begin / l.factor)
+                        << "level " << level << " height " << height << " rows " << from << "-" << to;
+                }
+                inputRows = outputRows;
             }
-            EXPECT_EQ(next, (height + 1) / 32) << height << " " << rows;
         }
     }
 }
 
-TEST(TrunkStrips, AutomaticOnlyForLargeImages) {
+TEST(TrunkStrips, AutomaticOnlyForLargeImagesAndWithinTheBudget) {
     const ModelSpec spec = releasedModelSpec();
-    EXPECT_EQ(planTrunkStrips(spec, 1024, 768, 0).size(), 1u);
-    EXPECT_EQ(planTrunkStrips(spec, 12000, 8000, -1).size(), 1u);
-    const std::vector<TrunkStrip> strips = planTrunkStrips(spec, 12000, 8000, 0);
-    ASSERT_GT(strips.size(), 1u);
-    // Each within the activation budget, or the smallest strip (a halo's rows kept, both halos).
-    const int halo = (trunkReceptiveRadius(spec) + 31) / 32 * 32;
-    const double budgetRows = kTrunkStripBudgetBytes / (12000.0 * trunkBytesPerPixel(spec));
-    for (const TrunkStrip& s : strips)
-        EXPECT_LE(s.inputEnd - s.inputBegin, std::max(budgetRows, 3.0 * halo));
+    EXPECT_TRUE(trunkRunsWhole(spec, 1024, 768, 0));
+    EXPECT_TRUE(trunkRunsWhole(spec, 12000, 8000, -1));
+    EXPECT_FALSE(trunkRunsWhole(spec, 6000, 4000, 0));
+    EXPECT_FALSE(trunkRunsWhole(spec, 12000, 8000, 0));
+    EXPECT_FALSE(trunkRunsWhole(spec, 1024, 768, 64));
+    for (const auto& [width, height] : {std::pair{6000, 4000}, {12000, 8000}, {4000, 3000}}) {
+        // While a level runs: its own working set for its block, the input window of every
+        // deeper level, and the whole feature map.
+        for (int level = 0; level < kTrunkLevels; ++level) {
+            const TrunkLevel l = trunkLevel(spec, level);
+            const int imageRows = levelBlockRows(spec, level, width, height, 0) * l.factor * l.inputStride;
+            double bytes = l.bytesPerImagePixel * imageRows * width;
+            for (int deeper = level + 1; deeper < kTrunkLevels; ++deeper) {
+                const TrunkLevel d = trunkLevel(spec, deeper);
+                const int window = levelBlockRows(spec, deeper, width, height, 0) * d.factor + 2 * d.radius;
+                bytes += d.inputBytesPerImagePixel * window * d.inputStride * width;
+            }
+            bytes += featureMapBytesPerImagePixel(spec) * width * double(height);
+            EXPECT_LE(bytes, kTrunkMemoryBudgetBytes * 1.01) << width << "x" << height << " level " << level;
+        }
+    }
+    // The deep levels, with the widest halos, run in taller blocks than the stem.
+    EXPECT_GT(levelBlockRows(spec, 4, 6000, 4000, 0) * 32, levelBlockRows(spec, 0, 6000, 4000, 0) * 4);
 }
 
 // The oracle's images through the oracle's model in strips of 32 rows: the reference's numbers
