@@ -6,6 +6,11 @@
 // and peak resident memory. It prints a Markdown table for docs/benchmarks.md.
 //
 //   qualiclip-gui-bench [--count N] [--model PATH] [--seed S] [--stalls] [--soak]
+//                       [--folder DIR] [--resize POLICY]
+//
+// --folder opens an existing folder instead of generated images (every image in it, as the window
+// lists them), e.g. qualiclip-shoot-bench's 24 MP photos; --resize sets the window's resize
+// policy first (default: the window's own, long:1024/fast).
 //
 // --soak (issue #19) also walks the table while it scores, one row further every 20 ms (the viewer
 // loads each image, the table scrolls and draws thumbnails), and reports the resident memory
@@ -46,6 +51,7 @@
 #include "engine/ComputeEnvironment.h"
 #include "ui/inspector/InspectorWindow.h"
 #include "engine/QualiClipModel.h"
+#include "library/ImageCollector.h"
 #include "ui/session/ScoreFilterProxyModel.h"
 #include "ui/session/ScoreTableModel.h"
 #include "ui/session/ScoringSession.h"
@@ -59,6 +65,8 @@ struct BenchArguments {
     std::string model;
     bool listStalls = false;
     bool soak = false;
+    std::string folder;  // an existing folder to open instead of generated images
+    std::string resize;  // the window's resize policy; empty = its default
 };
 
 // Resident memory now (VmRSS), not the peak: what a long session keeps.
@@ -239,11 +247,18 @@ BenchArguments parse(int argc, char** argv) {
             args.listStalls = true;
         } else if (!std::strcmp(argv[i], "--seed") && hasValue) {
             args.seed = unsigned(std::atoi(argv[++i]));
+        } else if (!std::strcmp(argv[i], "--folder") && hasValue) {
+            args.folder = argv[++i];
+        } else if (!std::strcmp(argv[i], "--resize") && hasValue) {
+            args.resize = argv[++i];
         } else {
-            std::fprintf(stderr, "usage: qualiclip-gui-bench [--count N] [--model PATH] [--seed S] [--stalls] [--soak]\n");
+            std::fprintf(stderr,
+                         "usage: qualiclip-gui-bench [--count N] [--model PATH] [--seed S] [--stalls] [--soak] "
+                         "[--folder DIR] [--resize POLICY]\n");
             std::exit(2);
         }
     }
+    if (!args.folder.empty()) args.count = int(qc::collectImages({args.folder}, false).images.size());
     if (args.count < 1 || args.model.empty()) {
         std::fprintf(stderr, "qualiclip-gui-bench: need --count >= 1 and a --model\n");
         std::exit(2);
@@ -259,17 +274,23 @@ int main(int argc, char** argv) {
     std::string commandLine;
     for (int i = 0; i < argc; ++i) commandLine += (i ? " " : "") + std::string(argv[i]);
 
-    // Default settings, not the user's: a fresh configuration folder for this run.
-    QTemporaryDir config;
+    // Default settings and an empty catalog, not the user's: fresh folders for this run (scores
+    // remembered by an earlier run would come from the catalog, not the network).
+    QTemporaryDir config, data;
     qputenv("XDG_CONFIG_HOME", config.path().toLocal8Bit());
+    qputenv("XDG_DATA_HOME", data.path().toLocal8Bit());
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     TimingApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("qualiclip-bench"));
     QApplication::setApplicationName(QStringLiteral("qualiclip-gui-bench"));
 
-    QTemporaryDir images;
-    std::fprintf(stderr, "writing %d images to %s ...\n", args.count, qPrintable(images.path()));
-    writeImages(images.path(), args.count, args.seed);
+    QTemporaryDir generated;
+    QString folder = QString::fromStdString(args.folder);
+    if (folder.isEmpty()) {
+        folder = generated.path();
+        std::fprintf(stderr, "writing %d images to %s ...\n", args.count, qPrintable(folder));
+        writeImages(folder, args.count, args.seed);
+    }
 
     std::shared_ptr<const qc::QualiClipModel> model;
     try {
@@ -282,6 +303,14 @@ int main(int argc, char** argv) {
     qc::ui::InspectorWindow window;
     window.show();
     window.session()->setModel(model, QString::fromStdString(args.model));
+    if (!args.resize.empty()) {
+        const std::optional<qc::ResizePolicy> policy = qc::ResizePolicy::parse(args.resize);
+        if (!policy) {
+            std::fprintf(stderr, "qualiclip-gui-bench: invalid --resize '%s'\n", args.resize.c_str());
+            return 2;
+        }
+        window.session()->setPolicy(*policy);
+    }
     QEventLoop settle;
     QTimer::singleShot(500, &settle, &QEventLoop::quit);  // let the window map and paint
     settle.exec();
@@ -333,7 +362,7 @@ int main(int argc, char** argv) {
     const double cpuBefore = threadCpuSeconds();
     stalls.start();
     clock.start();
-    window.open({images.path()});
+    window.open({folder});
     loop.exec();
     walker.stop();
     stalls.stop();
@@ -344,7 +373,8 @@ int main(int argc, char** argv) {
     const auto [listMax, listP99] = stalls.maxAndP99(0, listedTick);
     const auto [scoreMax, scoreP99] = stalls.maxAndP99(listedTick, stalls.mark());
 
-    std::printf("\n| figure | %d images |\n|---|---|\n", args.count);
+    std::printf("\n| figure | %d images, %s |\n|---|---|\n", args.count,
+                window.session()->policy().toString().c_str());
     std::printf("| open folder → all rows listed | %.0f ms |\n", listedAt * 1e3);
     std::printf("| open folder → first score in the table model | %.0f ms |\n", firstScoreAt * 1e3);
     std::printf("| longest GUI stall while listing (max / p99 lateness of a 1 ms timer) | %.1f / %.1f ms |\n", listMax,

@@ -7,12 +7,20 @@
 // reports that CPU time: the score process's CPU minus it is the network's and the start's.
 //
 //   qualiclip-shoot-bench --model MODEL.pth [--count N] [--resize long:1024] [--folder DIR]
-//                         [--precision float32|bfloat16] [--qualiclip PATH]
+//                         [--precision float32|bfloat16] [--batch N] [--qualiclip PATH] [--window]
+//                         [--no-decode-pass]
+//
+// --batch passes `qualiclip score --batch N` (photos of one size per network pass). --window
+// then opens the same folder in the real inspector window (qualiclip-gui-bench --folder, same
+// model and resize policy, float32, thumbnails drawn as it scores) and prints its time from
+// opening the folder to the last score next to the CLI's (which also counts its own start and
+// model loading, ~2 s), and the ratio.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -100,14 +108,42 @@ double decodeCpuSeconds(const std::string& folder, int count, const std::string&
     return cpuSeconds(RUSAGE_SELF) - before;
 }
 
+// Runs qualiclip-gui-bench on the folder; returns its "open folder → all scored" seconds, or -1.
+double windowSeconds(const std::string& guiBench, const std::string& folder, const std::string& model,
+                     const std::string& resize) {
+    const std::string command = "'" + guiBench + "' --folder '" + folder + "' --model '" + model +
+                                "' --resize '" + resize + "'";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return -1;
+    double seconds = -1;
+    char line[512];
+    const char kTotal[] = "| open folder → all scored | ";
+    while (std::fgets(line, sizeof line, pipe) != nullptr) {
+        std::fputs(line, stdout);
+        if (std::strncmp(line, kTotal, sizeof kTotal - 1) == 0) seconds = std::atof(line + sizeof kTotal - 1);
+    }
+    return pclose(pipe) == 0 ? seconds : -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string model, resize = "long:1024", folder = "/tmp/qualiclip-shoot", precision = "float32";
     std::string qualiclip = (std::filesystem::path(argv[0]).parent_path() / "qualiclip").string();
+    const std::string guiBench = (std::filesystem::path(argv[0]).parent_path() / "qualiclip-gui-bench").string();
     int count = 100;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--model"))
+    std::string batch = "0";
+    bool window = false, decodePass = true;
+    for (int i = 1; i < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--window")) {
+            window = true;
+            --i;  // no value
+        } else if (!std::strcmp(argv[i], "--no-decode-pass")) {
+            decodePass = false;
+            --i;
+        } else if (i + 1 >= argc) {
+            model.clear();  // a flag without its value: print the usage
+        } else if (!std::strcmp(argv[i], "--model"))
             model = argv[i + 1];
         else if (!std::strcmp(argv[i], "--count"))
             count = std::atoi(argv[i + 1]);
@@ -119,11 +155,14 @@ int main(int argc, char** argv) {
             precision = argv[i + 1];
         else if (!std::strcmp(argv[i], "--qualiclip"))
             qualiclip = argv[i + 1];
+        else if (!std::strcmp(argv[i], "--batch"))
+            batch = argv[i + 1];
     }
     if (model.empty() || count <= 0) {
         std::fprintf(stderr,
                      "usage: qualiclip-shoot-bench --model MODEL.pth [--count N] [--resize POLICY] "
-                     "[--folder DIR] [--precision P]\n");
+                     "[--folder DIR] [--precision P] [--batch N] [--qualiclip PATH] [--window] "
+                     "[--no-decode-pass]\n");
         return 2;
     }
     writeShoot(folder, count);
@@ -133,7 +172,7 @@ int main(int argc, char** argv) {
     const pid_t pid = fork();
     if (pid == 0) {
         execl(qualiclip.c_str(), qualiclip.c_str(), "score", "--model", model.c_str(), "--resize",
-              resize.c_str(), "--precision", precision.c_str(), "--no-catalog", "--output",
+              resize.c_str(), "--precision", precision.c_str(), "--batch", batch.c_str(), "--no-catalog", "--output",
               rows.c_str(), folder.c_str(), nullptr);
         _exit(127);
     }
@@ -146,16 +185,25 @@ int main(int argc, char** argv) {
                        usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
     const int scored = countRows(rows);
     std::printf(
-        "| %d x 6000x4000 JPEG | %s | %s | %.1f s | %.2f photos/s | CPU %.1f s (%.0f %% of 2 "
-        "cores) | "
-        "peak RSS %.0f MiB | exit %d |\n",
-        scored, resize.c_str(), precision.c_str(), seconds, scored / seconds, cpu,
+        "| %d x 6000x4000 JPEG | %s | %s | batch %s | %.1f s | %.2f photos/s | CPU %.1f s (%.0f %% of 2 "
+        "cores) | peak RSS %.0f MiB | exit %d |\n",
+        scored, resize.c_str(), precision.c_str(), batch.c_str(), seconds, scored / seconds, cpu,
         100 * cpu / (2 * seconds), usage.ru_maxrss / 1024.0,
         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    const double decodeCpu = decodeCpuSeconds(folder, count, resize);
-    std::printf(
+    const double decodeCpu = decodePass ? decodeCpuSeconds(folder, count, resize) : 0;
+    if (decodePass)
+        std::printf(
         "decode + resize alone (this process, one photo after another): CPU %.1f s, %.2f s per "
         "photo; the rest of the score process's CPU (start, model, network, rows): %.1f s\n",
         decodeCpu, decodeCpu / count, cpu - decodeCpu);
+    if (window) {
+        const double inWindow = windowSeconds(guiBench, folder, model, resize);
+        if (inWindow < 0) {
+            std::fprintf(stderr, "qualiclip-shoot-bench: the window run failed\n");
+            return 1;
+        }
+        std::printf("window: %.1f s (%.2f photos/s) against the CLI's %.1f s: %.2fx the CLI's time (%+.0f %%)\n",
+                    inWindow, count / inWindow, seconds, inWindow / seconds, 100 * (inWindow / seconds - 1));
+    }
     return scored == count ? 0 : 1;
 }
