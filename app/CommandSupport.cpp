@@ -57,7 +57,7 @@ void addDeviceOptions(QCommandLineParser& parser) {
                       "(else float32 runs) or on CUDA; tf32 or float16 on CUDA only (faster, other numbers; "
                       "recorded in every row and the catalog key).", "PRECISION",
          "float32"},
-        {"batch", "Images of one size per network pass (default 0: 8 on a GPU, 1 on the CPU).", "N", "0"},
+        {"batch", "Images of one size per network pass (default 0: 8 on a GPU; 4 on the CPU, 1 with --resize native).", "N", "0"},
     });
 }
 

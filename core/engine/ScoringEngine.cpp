@@ -1,4 +1,6 @@
 #include "engine/ScoringEngine.h"
+
+#include "engine/TrunkStrips.h"
 #include "engine/ImagePreparation.h"
 
 #include <chrono>
@@ -58,7 +60,11 @@ ScoringEngine::ScoringEngine(std::shared_ptr<const QualiClipModel> model, Scorin
 int ScoringEngine::effectiveBatch() const {
     if (options_.map) return 1;  // maps run further network passes per image
     if (options_.batch > 0) return options_.batch;
-    return model_->info().device.isCuda() ? 8 : 1;
+    if (model_->info().device.isCuda()) return 8;
+    // On the CPU a pass of several photos is faster too (docs/benchmarks.md, "A shoot": 4 at
+    // long:1024 against 1), and the next ones decode side by side meanwhile. Not at native size,
+    // where each photo decoded ahead would hold its full-size input until its turn.
+    return options_.resize.isNative() ? 1 : 4;
 }
 
 PreparedImage ScoringEngine::prepare(const std::string& path) const {
@@ -142,21 +148,34 @@ ImageResult ScoringEngine::scoreFile(const std::string& path, const std::atomic<
 
 size_t ScoringEngine::scoreFiles(const std::vector<std::string>& paths, const ResultCallback& onResult,
                                  const std::atomic<bool>* cancel) const {
-    if (paths.empty()) return 0;
-    const int batch = effectiveBatch();
-    return batch > 1 ? scoreInBatches(paths, onResult, cancel, static_cast<size_t>(batch))
-                     : scoreOneByOne(paths, onResult, cancel);
+    size_t taken = 0;
+    return scoreStream(
+        [&](std::string& path) {
+            if (taken == paths.size()) return false;
+            path = paths[taken++];
+            return true;
+        },
+        onResult, cancel);
 }
 
-size_t ScoringEngine::scoreOneByOne(const std::vector<std::string>& paths, const ResultCallback& onResult,
+size_t ScoringEngine::scoreStream(const PathSource& next, const ResultCallback& onResult,
+                                  const std::atomic<bool>* cancel) const {
+    const int batch = effectiveBatch();
+    return batch > 1 ? scoreInBatches(next, onResult, cancel, static_cast<size_t>(batch))
+                     : scoreOneByOne(next, onResult, cancel);
+}
+
+size_t ScoringEngine::scoreOneByOne(const PathSource& next, const ResultCallback& onResult,
                                     const std::atomic<bool>* cancel) const {
     auto decode = [this](const std::string& p) { return prepare(p); };
-    std::future<PreparedImage> next = std::async(std::launch::async, decode, paths[0]);
+    std::string path;
+    if (!next(path)) return 0;
+    std::future<PreparedImage> ahead = std::async(std::launch::async, decode, path);
     size_t delivered = 0;
-    for (size_t i = 0; i < paths.size(); ++i) {
-        PreparedImage current = next.get();
+    for (size_t i = 0; ahead.valid(); ++i) {
+        PreparedImage current = ahead.get();
         if (cancelled(cancel)) break;
-        if (i + 1 < paths.size()) next = std::async(std::launch::async, decode, paths[i + 1]);
+        if (next(path)) ahead = std::async(std::launch::async, decode, path);
         ImageResult result;
         try {
             result = score(current, cancel);
@@ -166,7 +185,7 @@ size_t ScoringEngine::scoreOneByOne(const std::vector<std::string>& paths, const
         onResult(i, result);
         ++delivered;
     }
-    if (next.valid()) next.wait();  // never leave a decoder running past our return
+    if (ahead.valid()) ahead.wait();  // never leave a decoder running past our return
     return delivered;
 }
 
@@ -200,14 +219,17 @@ std::vector<ImageResult> ScoringEngine::scoreGroup(const std::vector<PreparedIma
     return results;
 }
 
-size_t ScoringEngine::scoreInBatches(const std::vector<std::string>& paths, const ResultCallback& onResult,
+size_t ScoringEngine::scoreInBatches(const PathSource& next, const ResultCallback& onResult,
                                      const std::atomic<bool>* cancel, size_t batch) const {
     auto decode = [this](const std::string& p) { return prepare(p); };
     std::deque<std::future<PreparedImage>> ahead;  // decoding while the network runs
-    size_t nextPath = 0;
+    bool sourceDry = false;
     const auto refill = [&] {
-        while (nextPath < paths.size() && ahead.size() < batch)
-            ahead.push_back(std::async(std::launch::async, decode, paths[nextPath++]));
+        std::string path;
+        while (!sourceDry && ahead.size() < batch) {
+            sourceDry = !next(path);
+            if (!sourceDry) ahead.push_back(std::async(std::launch::async, decode, path));
+        }
     };
     std::optional<PreparedImage> carried;  // decoded, but of another size than the last group
     const auto take = [&] {
@@ -227,7 +249,10 @@ size_t ScoringEngine::scoreInBatches(const std::vector<std::string>& paths, cons
     size_t delivered = 0;
     while (more()) {
         std::vector<PreparedImage> group{take()};
-        while (group.front().error.empty() && group.size() < batch && more()) {
+        const cv::Size size = group.front().input.size();
+        const size_t fitting = static_cast<size_t>(
+            imagesPerTrunkPass(model_->info().spec, size.width, size.height, static_cast<int>(batch)));
+        while (group.front().error.empty() && group.size() < fitting && more()) {
             PreparedImage candidate = take();
             if (candidate.error.empty() && candidate.input.size() == group.front().input.size()) {
                 group.push_back(std::move(candidate));

@@ -32,7 +32,8 @@ struct ScoringOptions {
     ImageLoadOptions load;   // pixel limit
     std::optional<MapRequest> map;  // also compute a quality map (QualityMaps.h)
     // Images of one size per network pass in scoreFiles(): 0 = automatic (8 on a CUDA device,
-    // where one pass of several images is much faster; 1 on the CPU, where it is not).
+    // 4 on the CPU with a long:N policy, 1 at native size); fewer for large images, whose pass must fit the trunk's memory budget
+    // (engine/TrunkStrips.h).
     int batch = 0;
 };
 
@@ -101,6 +102,14 @@ public:
     // network are abandoned). Returns how many results were delivered.
     size_t scoreFiles(const std::vector<std::string>& paths, const ResultCallback& onResult,
                       const std::atomic<bool>* cancel = nullptr) const;
+    // Where scoreStream() takes its paths from: sets `path` and returns true, or returns false
+    // when there is none left. Called on the calling thread, ahead of the network.
+    using PathSource = std::function<bool(std::string& path)>;
+    // scoreFiles() over paths taken one at a time until `next` has none, so that a caller with a
+    // queue keeps the decoding ahead going from one job to the next; the callback's index counts
+    // the paths taken.
+    size_t scoreStream(const PathSource& next, const ResultCallback& onResult,
+                       const std::atomic<bool>* cancel = nullptr) const;
     // The batch scoreFiles() uses: options().batch, or the automatic choice; 1 with maps.
     int effectiveBatch() const;
 
@@ -111,9 +120,9 @@ public:
 private:
     std::vector<ImageResult> scoreGroup(const std::vector<PreparedImage>& images,
                                         const std::atomic<bool>* cancel) const;
-    size_t scoreOneByOne(const std::vector<std::string>& paths, const ResultCallback& onResult,
+    size_t scoreOneByOne(const PathSource& next, const ResultCallback& onResult,
                          const std::atomic<bool>* cancel) const;
-    size_t scoreInBatches(const std::vector<std::string>& paths, const ResultCallback& onResult,
+    size_t scoreInBatches(const PathSource& next, const ResultCallback& onResult,
                           const std::atomic<bool>* cancel, size_t batch) const;
 
     std::shared_ptr<const QualiClipModel> model_;

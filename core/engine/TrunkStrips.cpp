@@ -1,6 +1,7 @@
 #include "engine/TrunkStrips.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace qc {
@@ -64,6 +65,12 @@ double featureMapBytesPerImagePixel(const ModelSpec& spec) { return spec.width /
 bool trunkRunsWhole(const ModelSpec& spec, int width, int height, int stripRows) {
     if (stripRows != 0) return stripRows < 0;
     return trunkLevel(spec, 0).bytesPerImagePixel * width * double(height) <= kTrunkMemoryBudgetBytes;
+}
+
+int imagesPerTrunkPass(const ModelSpec& spec, int width, int height, int wanted) {
+    const double perImage = trunkLevel(spec, 0).bytesPerImagePixel * width * double(height);
+    const double fitting = std::floor(kTrunkMemoryBudgetBytes / std::max(perImage, 1.0));
+    return static_cast<int>(std::clamp(fitting, 1.0, double(std::max(wanted, 1))));
 }
 
 // While level L runs, its working set and the input of every deeper level (each filled block by

@@ -63,6 +63,10 @@ bool trunkRunsWhole(const ModelSpec& spec, int width, int height, int stripRows)
 // activations alive at once stay within the budget.
 int stemBlockImageRows(const ModelSpec& spec, int width, int height);
 
+// Images of width x height that one pass of the whole trunk may take together within the budget:
+// `wanted`, fewer for large images, at least 1 (which then runs in blocks when it must).
+int imagesPerTrunkPass(const ModelSpec& spec, int width, int height, int wanted);
+
 // Output rows of `level` that one block computes. stripRows > 0: about that many image rows per
 // block at every level (tests, benchmarks); 0: from the budget (stemBlockImageRows).
 int levelBlockRows(const ModelSpec& spec, int level, int width, int height, int stripRows);

@@ -22,7 +22,7 @@ ScoringWorker::~ScoringWorker() {
         std::lock_guard lock(mutex_);
         stopping_ = true;
         queue_.clear();
-        if (batchCancel_) batchCancel_->store(true);
+        if (runCancel_) runCancel_->store(true);
     }
     wake_.notify_all();
     thread_->wait();
@@ -35,7 +35,7 @@ quint64 ScoringWorker::setEngine(std::shared_ptr<const qc::QualiClipModel> model
     engine_ = std::move(engine);
     taken_ += queue_.size();
     queue_.clear();
-    if (batchCancel_) batchCancel_->store(true);
+    if (runCancel_) runCancel_->store(true);
     return ++generation_;
 }
 
@@ -76,7 +76,7 @@ int ScoringWorker::cancel() {
     const int dropped = int(queue_.size());
     taken_ += queue_.size();
     queue_.clear();
-    if (batchCancel_) batchCancel_->store(true);
+    if (runCancel_) runCancel_->store(true);
     return dropped;
 }
 
@@ -85,47 +85,49 @@ quint64 ScoringWorker::enqueuedCount() const {
     return enqueued_;
 }
 
-bool ScoringWorker::takeBatch(std::vector<ScoringJob>& batch, std::shared_ptr<const qc::ScoringEngine>& engine,
-                              quint64& generation, std::shared_ptr<std::atomic<bool>>& cancel) {
+bool ScoringWorker::startRun(Run& run) {
     std::unique_lock lock(mutex_);
     wake_.wait(lock, [this] { return stopping_ || (!queue_.empty() && engine_); });
     if (stopping_) return false;
-    const size_t n = std::min(kBatchSize, queue_.size());
-    batch.assign(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
-    queue_.erase(queue_.begin(), queue_.begin() + std::ptrdiff_t(n));
-    taken_ += n;
-    engine = engine_;
-    generation = generation_;
-    batchCancel_ = std::make_shared<std::atomic<bool>>(false);
-    cancel = batchCancel_;
+    run.engine = engine_;
+    run.generation = generation_;
+    runCancel_ = std::make_shared<std::atomic<bool>>(false);
+    run.cancel = runCancel_;
     if (threads_ != appliedThreads_) {
-        // Process-wide setting; changed here, between images, never while the network runs.
+        // Process-wide setting; changed here, between runs, never while the network runs.
         qc::setComputeThreads(threads_);
         appliedThreads_ = threads_;
     }
     return true;
 }
 
+bool ScoringWorker::takeJob(const Run& run, std::vector<ScoringJob>& taken, std::string& path) {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.empty() || generation_ != run.generation || threads_ != appliedThreads_) return false;
+    taken.push_back(queue_.front());
+    queue_.pop_front();
+    ++taken_;
+    path = taken.back().path.toStdString();
+    return true;
+}
+
+// One run scores jobs as long as the queue has them: the engine decodes the next photo while the
+// network runs on this one, from one job to the next.
 void ScoringWorker::run() {
-    std::vector<ScoringJob> batch;
-    std::shared_ptr<const qc::ScoringEngine> engine;
-    std::shared_ptr<std::atomic<bool>> cancel;
-    quint64 generation = 0;
-    while (takeBatch(batch, engine, generation, cancel)) {
-        std::vector<std::string> paths;
-        paths.reserve(batch.size());
-        for (const ScoringJob& job : batch) paths.push_back(job.path.toStdString());
-        engine->scoreFiles(
-            paths,
+    Run current;
+    while (startRun(current)) {
+        std::vector<ScoringJob> taken;
+        current.engine->scoreStream(
+            [&](std::string& path) { return takeJob(current, taken, path); },
             [&](size_t i, const qc::ImageResult& result) {
-                Q_EMIT imageScored(ScoredImage{batch[i].id, generation, result});
+                Q_EMIT imageScored(ScoredImage{taken[i].id, current.generation, result});
             },
-            cancel.get());
+            current.cancel.get());
         quint64 seen = 0;
         bool idle = false;
         {
             std::lock_guard lock(mutex_);
-            batchCancel_.reset();
+            runCancel_.reset();
             idle = queue_.empty();
             seen = taken_;
         }

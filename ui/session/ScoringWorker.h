@@ -65,19 +65,23 @@ Q_SIGNALS:
     void finished(quint64 jobsSeen);
 
 private:
+    struct Run {
+        std::shared_ptr<const qc::ScoringEngine> engine;
+        quint64 generation = 0;
+        std::shared_ptr<std::atomic<bool>> cancel;
+    };
     void run();
-    bool takeBatch(std::vector<ScoringJob>& batch, std::shared_ptr<const qc::ScoringEngine>& engine,
-                   quint64& generation, std::shared_ptr<std::atomic<bool>>& cancel);
-
-    // Few images per batch: queued changes (new images, removed rows) are seen soon, while the
-    // engine still decodes one image ahead within a batch.
-    static constexpr size_t kBatchSize = 16;
+    // Waits for jobs and an engine; false when the worker stops.
+    bool startRun(Run& run);
+    // The engine's path source: the next queued job, while the run's engine and compute threads
+    // are still the current ones (a change ends the run; the next one applies it).
+    bool takeJob(const Run& run, std::vector<ScoringJob>& taken, std::string& path);
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<ScoringJob> queue_;
     std::shared_ptr<const qc::ScoringEngine> engine_;
-    std::shared_ptr<std::atomic<bool>> batchCancel_;  // of the batch being scored
+    std::shared_ptr<std::atomic<bool>> runCancel_;  // of the run being scored
     quint64 generation_ = 0;
     quint64 enqueued_ = 0;
     quint64 taken_ = 0;

@@ -170,9 +170,12 @@ TEST(ComputeDevice, BatchesGiveTheSameResultsInOrder) {
     EXPECT_FALSE(actual[9].ok());  // tiny.png
 }
 
-TEST(ComputeDevice, AutomaticBatchIsOneOnTheCpuAndOneWithMaps) {
+TEST(ComputeDevice, AutomaticBatchOnTheCpuIsFourAtLongNAndOneAtNativeSizeOrWithMaps) {
     const auto model = QualiClipModel::fromCheckpoint(makeRandomCheckpoint(smallModelSpec(2), 4));
-    EXPECT_EQ(ScoringEngine(model, {}).effectiveBatch(), 1);
+    EXPECT_EQ(ScoringEngine(model, {}).effectiveBatch(), 1);  // native
+    ScoringOptions longSide;
+    longSide.resize = ResizePolicy::longSide(1024);
+    EXPECT_EQ(ScoringEngine(model, longSide).effectiveBatch(), 4);
     ScoringOptions withMap;
     withMap.batch = 8;
     withMap.map = MapRequest{};

@@ -95,6 +95,16 @@ TEST(TrunkStrips, AutomaticOnlyForLargeImagesAndWithinTheBudget) {
     EXPECT_GT(levelBlockRows(spec, 4, 6000, 4000, 0) * 32, levelBlockRows(spec, 0, 6000, 4000, 0) * 4);
 }
 
+// A batch of photos goes through the whole trunk at once: only as many as the budget holds.
+TEST(TrunkStrips, PhotosPerPassFitTheBudget) {
+    const ModelSpec spec = releasedModelSpec();
+    EXPECT_EQ(imagesPerTrunkPass(spec, 1024, 683, 4), 4);
+    EXPECT_EQ(imagesPerTrunkPass(spec, 1024, 683, 1), 1);
+    EXPECT_EQ(imagesPerTrunkPass(spec, 2048, 1536, 8), 2);  // 447 MB each in 1.29 GB
+    EXPECT_EQ(imagesPerTrunkPass(spec, 6000, 4000, 4), 1);  // alone, and then in blocks
+    EXPECT_EQ(imagesPerTrunkPass(spec, 1024, 683, 0), 1);
+}
+
 // The oracle's images through the oracle's model in strips of 32 rows: the reference's numbers
 // within the oracle README's tolerances for a float32 port.
 TEST(TrunkStrips, OracleImagesInStripsMatchTheReference) {
